@@ -6,9 +6,7 @@ Run ``casekit --help`` for the list of commands and ``casekit COMMAND --help`` f
 from __future__ import annotations
 
 import argparse
-import importlib
 import importlib.metadata
-import platform
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -16,24 +14,6 @@ from pathlib import Path
 from casekit import notebooks
 
 __all__ = ["main"]
-
-#: Packages whose versions matter for the course, shown by ``casekit doctor``.
-DOCTOR_PACKAGES = (
-    "casekit",
-    "jupyterlab",
-    "notebook",
-    "ipykernel",
-    "ipywidgets",
-    "jupyterlab_widgets",
-    "pandas",
-    "numpy",
-    "scipy",
-    "statsmodels",
-    "altair",
-    "vl-convert-python",
-    "papermill",
-    "nbformat",
-)
 
 
 def _cmd_exercises_build(args: argparse.Namespace) -> int:
@@ -89,41 +69,15 @@ def _cmd_notebooks_run(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-def _version(package: str) -> str:
-    try:
-        return importlib.metadata.version(package)
-    except importlib.metadata.PackageNotFoundError:
-        return "not installed"
-
-
 def _cmd_doctor(args: argparse.Namespace) -> int:
-    print(f"Python       {platform.python_version()} ({sys.executable})")
-    for package in DOCTOR_PACKAGES:
-        print(f"{package:<20} {_version(package)}")
-    problems = 0
-    try:
-        from jupyterlab_widgets import __file__ as widgets_file  # noqa: F401
+    from casekit import doctor
 
-        print("widgets front end:  available (jupyterlab_widgets)")
-    except ImportError:
-        print("widgets front end:  MISSING - pip install jupyterlab_widgets")
-        problems += 1
-    try:
-        import altair as alt
-
-        from casekit import charts
-
-        bundle = charts.render(alt.Chart(alt.Data(values=[{"x": 1}])).mark_point().to_dict())
-        if charts.VEGA_MIMETYPE not in bundle:
-            raise RuntimeError("the renderer produced no Vega output")
-        print(f"charts:             offline renderer works ({alt.renderers.active})")
-    except Exception as exc:
-        print(f"charts:             BROKEN - {exc!r}")
-        problems += 1
-    data = notebooks.root() / "datasets"
-    print(f"course folder:      {notebooks.root()}")
-    print(f"datasets folder:    {'found' if data.is_dir() else 'MISSING'}")
-    problems += not data.is_dir()
+    table = doctor.report()
+    print(f"Python executable: {sys.executable}")
+    width = int(table["item"].str.len().max())
+    for item, found, ok in table.itertuples(index=False):
+        print(f"{'ok ' if ok else 'NO '} {item:<{width}}  {found}")
+    problems = int((~table["ok"]).sum())
     print("All good." if problems == 0 else f"{problems} problem(s) found.")
     return 0 if problems == 0 else 1
 
@@ -136,7 +90,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="casekit",
         description="Tools for the casekit course on customer relationships and service.",
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {_version('casekit')}")
+    parser.add_argument(
+        "--version", action="version", version=f"%(prog)s {importlib.metadata.version('casekit')}"
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     ex = commands.add_parser(

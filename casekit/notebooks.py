@@ -83,6 +83,9 @@ def write(nb: NotebookNode, path: str | os.PathLike[str]) -> None:
         "w", encoding="utf-8", dir=path.parent, suffix=".tmp", delete=False
     ) as handle:
         handle.write(text)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(handle.name, 0o666 & ~umask)  # a temporary file starts private; make it normal
     os.replace(handle.name, path)
 
 

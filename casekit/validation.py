@@ -1,0 +1,145 @@
+"""Input checks shared by casekit's functions.
+
+Every public function validates its inputs with these helpers, so that a learner's
+mistake gets one clear message that names the parameter, the value received and what is
+allowed, instead of a silent NaN or a traceback from deep inside pandas.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "as_datetime_column",
+    "check_columns",
+    "check_fraction",
+    "check_integer",
+    "check_nonempty",
+    "check_number",
+    "check_one_of",
+]
+
+
+def check_number(
+    name: str,
+    value: Any,
+    *,
+    minimum: float | None = None,
+    maximum: float | None = None,
+    min_inclusive: bool = True,
+    max_inclusive: bool = True,
+) -> float:
+    """Return ``value`` as a float after checking that it is a finite number in range.
+
+    Raises
+    ------
+    TypeError
+        If ``value`` is not a real number (bools are refused too).
+    ValueError
+        If ``value`` is NaN, infinite or outside the allowed range.
+    """
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a number, got {type(value).__name__} {value!r}")
+    number = float(value)
+    if not math.isfinite(number):
+        raise ValueError(f"{name} must be a finite number, got {value!r}")
+    low_ok = minimum is None or (number >= minimum if min_inclusive else number > minimum)
+    high_ok = maximum is None or (number <= maximum if max_inclusive else number < maximum)
+    if not (low_ok and high_ok):
+        left = "" if minimum is None else f"{'[' if min_inclusive else '('}{minimum:g}"
+        right = "" if maximum is None else f"{maximum:g}{']' if max_inclusive else ')'}"
+        if minimum is None:
+            allowed = f"{'<=' if max_inclusive else '<'} {maximum:g}"
+        elif maximum is None:
+            allowed = f"{'>=' if min_inclusive else '>'} {minimum:g}"
+        else:
+            allowed = f"in {left}, {right}"
+        raise ValueError(f"{name} must be {allowed}, got {value!r}")
+    return number
+
+
+def check_fraction(name: str, value: Any, *, allow_one: bool = False) -> float:
+    """Return ``value`` checked to be a fraction in [0, 1) (or [0, 1] with ``allow_one``).
+
+    Rates such as retention are fractions: 0.8 means 80 %. A value above 1 gets a hint
+    that it may have been given as a percentage.
+    """
+    if isinstance(value, numbers.Real) and not isinstance(value, bool) and 1 < value <= 100:
+        raise ValueError(
+            f"{name} must be a fraction in [0, {'1]' if allow_one else '1)'}, got {value!r}; "
+            f"write {value / 100:g} for {value:g} %"
+        )
+    return check_number(name, value, minimum=0.0, maximum=1.0, max_inclusive=allow_one)
+
+
+def check_integer(name: str, value: Any, *, minimum: int | None = None) -> int:
+    """Return ``value`` as an int after checking it is a whole number >= ``minimum``."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
+        if isinstance(value, numbers.Real) and float(value).is_integer():
+            value = int(value)
+        else:
+            raise TypeError(f"{name} must be a whole number, got {type(value).__name__} {value!r}")
+    if minimum is not None and value < minimum:
+        raise ValueError(f"{name} must be >= {minimum}, got {value!r}")
+    return int(value)
+
+
+def check_one_of(name: str, value: Any, allowed: Iterable[Any]) -> Any:
+    """Return ``value`` after checking that it is one of ``allowed``."""
+    allowed = tuple(allowed)
+    if value not in allowed:
+        raise ValueError(f"{name} must be one of {list(allowed)}, got {value!r}")
+    return value
+
+
+def check_columns(name: str, frame: Any, columns: Iterable[str]) -> pd.DataFrame:
+    """Return ``frame`` after checking it is a DataFrame holding ``columns``.
+
+    Raises
+    ------
+    TypeError
+        If ``frame`` is not a pandas DataFrame.
+    ValueError
+        If columns are missing; the message names them and the columns present.
+    """
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError(f"{name} must be a pandas DataFrame, got {type(frame).__name__}")
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise ValueError(
+            f"{name} is missing column(s) {missing}; it has {[str(c) for c in frame.columns]}"
+        )
+    return frame
+
+
+def check_nonempty(name: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """Return ``frame`` after checking that it has at least one row."""
+    if len(frame) == 0:
+        raise ValueError(f"{name} is empty: it needs at least one row")
+    return frame
+
+
+def as_datetime_column(name: str, frame: pd.DataFrame, column: str) -> pd.Series:
+    """Return ``frame[column]`` as datetimes, or raise a clear error if it is not dates.
+
+    Strings in ISO format (``"2024-03-31"``) are converted; anything else that is not
+    already a datetime column is refused rather than guessed.
+    """
+    values = frame[column]
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return values
+    if pd.api.types.is_object_dtype(values) or pd.api.types.is_string_dtype(values):
+        try:
+            return pd.to_datetime(values, format="ISO8601")
+        except (ValueError, TypeError):
+            pass
+    raise TypeError(
+        f"{name}[{column!r}] must hold dates (datetime64 or ISO strings such as "
+        f"'2024-03-31'), got dtype {values.dtype}"
+    )

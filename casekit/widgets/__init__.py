@@ -1,0 +1,70 @@
+"""Interactive front ends (ipywidgets) for the course's what-if demonstrations.
+
+One module per topic (``casekit.widgets.retention``, ...). Each widget is a small
+``ipywidgets.VBox`` subclass that owns its controls, calls one pure casekit function on
+every change, and shows the result as text and an Altair chart. The computation never
+lives in the widget, so it is tested on its own; the widget is tested by setting a
+control's ``value`` in Python and reading the widget's outputs.
+
+Charts are placed into an ``Output`` widget by setting its ``outputs`` directly with the
+course's offline Vega bundle (see :mod:`casekit.charts`). That works the same inside and
+outside a running notebook, so a widget can be driven from a test or a benchmark.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import altair as alt
+import ipywidgets as widgets
+
+from casekit import charts
+
+__all__ = ["chart_bundle", "money_slider", "percent_slider", "show_chart"]
+
+
+def show_chart(output: widgets.Output, chart: alt.TopLevelMixin) -> None:
+    """Replace what ``output`` shows with ``chart`` (interactive Vega, no SVG copy)."""
+    bundle = charts.render(chart.to_dict(), svg=False)
+    output.outputs = ({"output_type": "display_data", "data": bundle, "metadata": {}},)
+
+
+def chart_bundle(output: widgets.Output) -> dict[str, Any] | None:
+    """The Vega spec ``output`` currently shows, or None (for tests and benchmarks)."""
+    if not output.outputs:
+        return None
+    return output.outputs[0]["data"].get(charts.VEGA_MIMETYPE)
+
+
+_STYLE = {"description_width": "190px"}
+_LAYOUT = widgets.Layout(width="520px")
+
+
+def percent_slider(description: str, value: float, low: float, high: float, step: float = 0.01):
+    """A slider for a rate held as a fraction but read as a percentage (0.85 -> 85.0%)."""
+    return widgets.FloatSlider(
+        value=value,
+        min=low,
+        max=high,
+        step=step,
+        description=description,
+        readout_format=".0%",
+        continuous_update=False,
+        style=_STYLE,
+        layout=_LAYOUT,
+    )
+
+
+def money_slider(description: str, value: float, low: float, high: float, step: float):
+    """A slider for an amount of money."""
+    return widgets.FloatSlider(
+        value=value,
+        min=low,
+        max=high,
+        step=step,
+        description=description,
+        readout_format=",.0f",
+        continuous_update=False,
+        style=_STYLE,
+        layout=_LAYOUT,
+    )

@@ -1,0 +1,50 @@
+"""The retention explorer, driven from Python as a learner would drive it."""
+
+from __future__ import annotations
+
+import pytest
+
+from casekit import charts, retention
+from casekit.widgets import chart_bundle
+from casekit.widgets.retention import RetentionExplorer
+
+
+@pytest.fixture
+def explorer() -> RetentionExplorer:
+    return RetentionExplorer(retention_rate=0.80, margin=1_200, acquisition_cost=1_500)
+
+
+def test_initial_state_matches_the_pure_function(explorer: RetentionExplorer) -> None:
+    expected = retention.simulate_customer_base(
+        retention=0.80,
+        new_customers_per_year=1_000,
+        margin_per_customer=1_200,
+        acquisition_cost=1_500,
+        discount_rate=0.10,
+        years=10,
+    )
+    assert f"{expected['active'].iloc[-1]:,.0f}" in explorer.summary.value
+    assert "80%" in explorer.summary.value and "75%" in explorer.summary.value
+    assert chart_bundle(explorer.chart)["$schema"].endswith("vega/v5.json")
+
+
+def test_moving_a_slider_updates_text_and_chart(explorer: RetentionExplorer) -> None:
+    before_text, before_chart = explorer.summary.value, chart_bundle(explorer.chart)
+    explorer.retention.value = 0.90
+    assert explorer.summary.value != before_text
+    assert "90%" in explorer.summary.value
+    assert chart_bundle(explorer.chart) != before_chart
+    assert set(explorer.table["retention"]) == {0.90, 0.85}
+
+
+def test_margin_slider_changes_profit_not_customers(explorer: RetentionExplorer) -> None:
+    customers = explorer.table["active"].copy()
+    profit = explorer.table["cumulative_discounted_profit"].copy()
+    explorer.margin.value = 600
+    assert (explorer.table["active"] == customers).all()
+    assert (explorer.table["cumulative_discounted_profit"] < profit).all()
+
+
+def test_chart_output_has_no_svg_copy(explorer: RetentionExplorer) -> None:
+    data = explorer.chart.outputs[0]["data"]
+    assert charts.VEGA_MIMETYPE in data and "image/svg+xml" not in data
