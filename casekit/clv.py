@@ -73,8 +73,9 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-import casekit.charts  # noqa: F401  (house theme and offline renderer)
+import casekit.charts  # the house theme and offline renderer; PALETTE
 from casekit.validation import (
+    as_datetime_column,
     check_columns,
     check_fraction,
     check_integer,
@@ -84,18 +85,26 @@ from casekit.validation import (
 )
 
 __all__ = [
+    "COHORT_PERIODS",
     "PERIODS_PER_YEAR",
     "TIMINGS",
     "clv",
     "clv_by_period",
     "clv_cac_ratio",
     "clv_chart",
+    "cohort_matrix",
+    "cohort_summary",
+    "cumulative_value_chart",
+    "customer_value",
     "margin_from_revenue",
     "margin_multiple",
     "margin_multiple_table",
     "max_acquisition_cost",
     "net_clv",
+    "retention_curve_chart",
     "retention_from_lifetime",
+    "segment_clv",
+    "segment_clv_chart",
     "simple_clv",
     "value_per_year",
 ]
@@ -663,3 +672,605 @@ def max_acquisition_cost(clv_value: float, *, target_ratio: float = 1.0) -> floa
     value = check_number("clv_value", clv_value)
     ratio = check_number("target_ratio", target_ratio, minimum=1)
     return max(value, 0.0) / ratio
+
+
+# ---------------------------------------------------------------------------------------
+# 5. Historical CLV from a transaction table
+# ---------------------------------------------------------------------------------------
+
+#: The lengths of period that cohorts can be built on, and how many months each spans.
+COHORT_PERIODS: dict[str, int] = {"month": 1, "quarter": 3}
+
+
+def _dates(name: str, frame: pd.DataFrame, column: str) -> pd.Series:
+    """A date column, checked to hold dates and no missing values."""
+    values = as_datetime_column(name, frame, column)
+    missing = int(values.isna().sum())
+    if missing:
+        raise ValueError(f"{name}[{column!r}] has {missing} missing date(s); every row needs one")
+    return values
+
+
+def _period_index(values: pd.Series | np.ndarray, months: int) -> np.ndarray:
+    """Whole periods (months or quarters) since January 1970, as int64 (vectorised)."""
+    month = np.asarray(values, dtype="datetime64[ns]").astype("datetime64[M]").astype(np.int64)
+    return month // months
+
+
+def _period_labels(index: np.ndarray, months: int) -> list[str]:
+    first_month = index * months
+    year = first_month // 12 + 1970
+    if months == 1:
+        return [f"{y}-{m:02d}" for y, m in zip(year, first_month % 12 + 1, strict=True)]
+    return [f"{y}Q{q}" for y, q in zip(year, (first_month % 12) // 3 + 1, strict=True)]
+
+
+def _period_starts(index: np.ndarray, months: int) -> pd.DatetimeIndex:
+    return pd.DatetimeIndex((index * months).astype("datetime64[M]").astype("datetime64[ns]"))
+
+
+def _prepare(
+    transactions: pd.DataFrame,
+    customers: pd.DataFrame | None,
+    *,
+    customer_col: str,
+    date_col: str,
+    value_col: str,
+    acquisition_col: str,
+    period: str,
+    as_of: Any,
+) -> dict[str, Any]:
+    """Validate the inputs and put every transaction on its customer's cohort clock.
+
+    Returns the customer table (id, cohort, complete periods observed), and for every
+    transaction the customer's position in that table, the periods since acquisition and
+    the value; transactions in an incomplete last period are left out.
+    """
+    months = COHORT_PERIODS[check_one_of("period", period, COHORT_PERIODS)]
+    check_columns("transactions", transactions, [customer_col, date_col, value_col])
+    check_nonempty("transactions", transactions)
+    when = _dates("transactions", transactions, date_col)
+    if not pd.api.types.is_numeric_dtype(transactions[value_col]) or pd.api.types.is_bool_dtype(
+        transactions[value_col]
+    ):
+        raise TypeError(
+            f"transactions[{value_col!r}] must hold numbers (money), "
+            f"got dtype {transactions[value_col].dtype}"
+        )
+    value = transactions[value_col].to_numpy(dtype=float, na_value=np.nan)
+    if not np.isfinite(value).all():
+        bad = int((~np.isfinite(value)).sum())
+        raise ValueError(
+            f"transactions[{value_col!r}] has {bad} missing or infinite value(s); "
+            "fill or drop them first"
+        )
+    if transactions[customer_col].isna().any():
+        raise ValueError(f"transactions[{customer_col!r}] has missing customer ids")
+
+    if customers is None:
+        first = when.groupby(transactions[customer_col].to_numpy(), sort=True).min()
+        ids = first.index.to_numpy()
+        acquired = first.to_numpy()
+    else:
+        check_columns("customers", customers, [customer_col, acquisition_col])
+        check_nonempty("customers", customers)
+        ids = customers[customer_col].to_numpy()
+        if customers[customer_col].isna().any():
+            raise ValueError(f"customers[{customer_col!r}] has missing customer ids")
+        if customers[customer_col].duplicated().any():
+            repeated = customers.loc[customers[customer_col].duplicated(), customer_col].iloc[0]
+            raise ValueError(
+                f"customers[{customer_col!r}] must list each customer once; "
+                f"{repeated!r} appears more than once"
+            )
+        acquired = _dates("customers", customers, acquisition_col).to_numpy()
+
+    # position of each transaction's customer in the customer table
+    lookup = pd.Index(ids)
+    position = lookup.get_indexer(transactions[customer_col].to_numpy())
+    if (position < 0).any():
+        unknown = transactions[customer_col].to_numpy()[position < 0]
+        raise ValueError(
+            f"{len(unknown)} transaction(s) belong to customers missing from customers"
+            f"[{customer_col!r}], e.g. {unknown[0]!r}"
+        )
+    when_values = when.to_numpy()
+    early = when_values < acquired[position]
+    if early.any():
+        i = int(np.flatnonzero(early)[0])
+        raise ValueError(
+            f"dates out of order: {int(early.sum())} transaction(s) are dated before their "
+            f"customer's {acquisition_col!r}, e.g. customer {transactions[customer_col].iloc[i]!r}"
+            f" bought on {pd.Timestamp(when_values[i]).date()} but was acquired on "
+            f"{pd.Timestamp(acquired[position[i]]).date()}"
+        )
+
+    last = max(when_values.max(), acquired.max())
+    if as_of is None:
+        end = pd.Timestamp(last)
+    else:
+        try:
+            end = pd.Timestamp(as_of)
+        except (TypeError, ValueError):
+            raise TypeError(f"as_of must be a date such as '2024-12-31', got {as_of!r}") from None
+        if end < pd.Timestamp(last):
+            raise ValueError(
+                f"dates out of order: as_of ({end.date()}) is before the last date in the data "
+                f"({pd.Timestamp(last).date()}); filter the tables first or give a later as_of"
+            )
+    # the last period that is over by the end of as_of's day
+    last_complete = int(
+        _period_index(np.array([end.normalize() + pd.Timedelta(days=1)]), months)[0]
+    )
+    last_complete -= 1
+
+    cohort = _period_index(acquired, months)
+    since = _period_index(when_values, months) - cohort[position]
+    kept = since <= last_complete - cohort[position]
+    return {
+        "months": months,
+        "ids": ids,
+        "acquired": acquired,
+        "cohort": cohort,
+        "observed": last_complete - cohort + 1,  # complete periods since acquisition
+        "position": position[kept],
+        "since": since[kept],
+        "value": value[kept],
+        "last_complete": last_complete,
+    }
+
+
+def cohort_summary(
+    transactions: pd.DataFrame,
+    customers: pd.DataFrame | None = None,
+    *,
+    customer_col: str = "customer_id",
+    date_col: str = "date",
+    value_col: str = "margin",
+    acquisition_col: str = "acquisition_date",
+    period: str = "month",
+    as_of: Any = None,
+) -> pd.DataFrame:
+    """Cohort retention and cumulative value per customer, by periods since acquisition.
+
+    Customers are grouped into cohorts by the month (or quarter) they were acquired. For
+    every cohort and every complete period since acquisition (0 = the acquisition
+    period itself), the table counts the customers who bought (*active*) and the value
+    they brought. Two historical measures follow:
+
+    * ``retention = active customers / cohort size`` (the cohort's retention curve);
+    * ``cumulative_value_per_customer = sum of value to this period / cohort size``:
+      the average historical CLV to date of a customer of the cohort, counting the
+      customers who bought nothing as zero.
+
+    Only complete periods appear: a period is complete when its last day is on or
+    before ``as_of``. The computation is vectorised (NumPy ``bincount`` over integer
+    keys), fast enough for millions of transactions.
+
+    Parameters
+    ----------
+    transactions : pandas.DataFrame
+        One row per transaction, with a customer id, a date (or timestamp) and a value.
+    customers : pandas.DataFrame, optional
+        One row per customer with their acquisition date. Without it a customer's
+        acquisition date is their first transaction. With it the cohort sizes count every
+        customer acquired, including those who never bought.
+    customer_col, date_col, value_col, acquisition_col : str
+        Column names: customer id (both tables), transaction date, value (e.g. margin or
+        revenue, money per transaction) and acquisition date (in ``customers``).
+    period : {"month", "quarter"}
+        Length of a cohort and of a step on the clock since acquisition.
+    as_of : date, optional
+        End of the observation window (default: the last date in the data). It may not be
+        earlier than that date.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per cohort and complete period since acquisition, with columns
+        ``cohort`` (label such as "2023-01" or "2023Q1"), ``cohort_start``,
+        ``periods_since`` (0, 1, ...), ``customers`` (cohort size),
+        ``active_customers``, ``retention``, ``value``, ``value_per_customer`` and
+        ``cumulative_value_per_customer``.
+
+    Raises
+    ------
+    ValueError
+        For missing columns, an empty table, missing dates or values, transactions of
+        unknown customers or dated before the customer's acquisition, duplicated
+        customers, or an ``as_of`` before the last date.
+
+    References
+    ----------
+    Fader, P. S. & Hardie, B. G. S. (2007). How to project customer retention. *Journal
+    of Interactive Marketing* 21(1), 76-90. Gupta, S. et al. (2006). Modeling customer
+    lifetime value. *Journal of Service Research* 9(2), 139-155.
+    """
+    data = _prepare(
+        transactions,
+        customers,
+        customer_col=customer_col,
+        date_col=date_col,
+        value_col=value_col,
+        acquisition_col=acquisition_col,
+        period=period,
+        as_of=as_of,
+    )
+    cohort, observed, months = data["cohort"], data["observed"], data["months"]
+    seen = observed > 0  # customers acquired in a complete period
+    cohorts, size = np.unique(cohort[seen], return_counts=True)
+    if len(cohorts) == 0:
+        raise ValueError(
+            "no cohort has a complete period yet: every customer was acquired in the last, "
+            "unfinished period; give a later as_of"
+        )
+    length = data["last_complete"] - cohorts + 1  # complete periods of each cohort
+    width = int(length.max())
+    # flat key of every (cohort, periods since) cell: cohort position x width + since
+    slot = np.searchsorted(cohorts, cohort)
+    n_cells = len(cohorts) * width
+    customer_slot = slot[data["position"]]
+    key = customer_slot * width + data["since"]
+    value = np.bincount(key, weights=data["value"], minlength=n_cells)
+    # distinct buyers per cell: one key per customer and period since
+    buyer_key = pd.unique(data["position"] * np.int64(width) + data["since"])
+    buyer_cell = slot[buyer_key // width] * width + buyer_key % width
+    active = np.bincount(buyer_cell, minlength=n_cells)
+
+    cohort_of_row = np.repeat(np.arange(len(cohorts)), length)
+    since = np.arange(len(cohort_of_row)) - np.repeat(np.cumsum(length) - length, length)
+    cell = cohort_of_row * width + since
+    customers_in = size[cohort_of_row].astype(np.int64)
+    cell_value = value[cell]
+    per_customer = cell_value / customers_in
+    table = pd.DataFrame(
+        {
+            "cohort": np.array(_period_labels(cohorts, months))[cohort_of_row],
+            "cohort_start": _period_starts(cohorts, months)[cohort_of_row],
+            "periods_since": since.astype(np.int64),
+            "customers": customers_in,
+            "active_customers": active[cell].astype(np.int64),
+            "retention": active[cell] / customers_in,
+            "value": cell_value,
+            "value_per_customer": per_customer,
+        }
+    )
+    table["cumulative_value_per_customer"] = table.groupby("cohort", sort=False)[
+        "value_per_customer"
+    ].cumsum()
+    return table
+
+
+def cohort_matrix(summary: pd.DataFrame, values: str = "retention") -> pd.DataFrame:
+    """The classic cohort triangle: one row per cohort, one column per period since.
+
+    Parameters
+    ----------
+    summary : pandas.DataFrame
+        The output of :func:`cohort_summary`.
+    values : str
+        The measure to show: ``"retention"``, ``"active_customers"``, ``"value"``,
+        ``"value_per_customer"`` or ``"cumulative_value_per_customer"``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``cohort``, columns ``periods_since``; cells a cohort has not reached yet
+        are NaN (the lower right triangle, not yet observed).
+    """
+    allowed = (
+        "retention",
+        "active_customers",
+        "value",
+        "value_per_customer",
+        "cumulative_value_per_customer",
+    )
+    check_one_of("values", values, allowed)
+    check_columns("summary", summary, ["cohort", "periods_since", values])
+    check_nonempty("summary", summary)
+    return summary.pivot(index="cohort", columns="periods_since", values=values)
+
+
+def customer_value(
+    transactions: pd.DataFrame,
+    customers: pd.DataFrame | None = None,
+    *,
+    horizon: int,
+    discount_rate: float = 0.0,
+    customer_col: str = "customer_id",
+    date_col: str = "date",
+    value_col: str = "margin",
+    acquisition_col: str = "acquisition_date",
+    period: str = "month",
+    as_of: Any = None,
+) -> pd.DataFrame:
+    """Historical value of each customer over their first ``horizon`` periods.
+
+    Formula: ``value_i = sum over periods s = 0..H-1 of v_is / (1 + d) ** (s x months / 12)``
+    with ``v_is`` the value customer ``i`` brought in the ``s``-th period since
+    acquisition (0 = the acquisition period), ``H`` the horizon and ``d`` a yearly
+    discount rate. A customer is *eligible* when at least ``H`` complete periods have
+    passed since their acquisition, so their value over the horizon is fully observed;
+    averages of historical CLV should use eligible customers only (younger customers
+    have had less time to buy, and would pull the average down).
+
+    Parameters
+    ----------
+    transactions, customers, customer_col, date_col, value_col, acquisition_col, period, as_of
+        As in :func:`cohort_summary`.
+    horizon : int
+        Number of periods since acquisition to count (``H`` >= 1; 12 months = a year).
+    discount_rate : float
+        Yearly discount rate, in (-1, 1]; 0 (default) for plain sums.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per customer (in the order of ``customers``, or sorted by id), with
+        columns ``customer_col``, ``cohort``, ``acquisition_date``, ``periods_observed``,
+        ``eligible`` and ``value``.
+    """
+    periods = check_integer("horizon", horizon, minimum=1)
+    d = _check_discount_rate(discount_rate)
+    data = _prepare(
+        transactions,
+        customers,
+        customer_col=customer_col,
+        date_col=date_col,
+        value_col=value_col,
+        acquisition_col=acquisition_col,
+        period=period,
+        as_of=as_of,
+    )
+    months = data["months"]
+    inside = data["since"] < periods
+    since = data["since"][inside]
+    weights = data["value"][inside] / (1.0 + d) ** (since * months / 12.0)
+    value = np.bincount(data["position"][inside], weights=weights, minlength=len(data["ids"]))
+    observed = np.maximum(data["observed"], 0)
+    return pd.DataFrame(
+        {
+            customer_col: data["ids"],
+            "cohort": _period_labels(data["cohort"], months),
+            "acquisition_date": pd.DatetimeIndex(data["acquired"]),
+            "periods_observed": observed.astype(np.int64),
+            "eligible": observed >= periods,
+            "value": value,
+        }
+    )
+
+
+def segment_clv(
+    transactions: pd.DataFrame,
+    customers: pd.DataFrame,
+    *,
+    segment_col: str,
+    horizon: int,
+    acquisition_cost_col: str | None = None,
+    discount_rate: float = 0.0,
+    customer_col: str = "customer_id",
+    date_col: str = "date",
+    value_col: str = "margin",
+    acquisition_col: str = "acquisition_date",
+    period: str = "month",
+    as_of: Any = None,
+) -> pd.DataFrame:
+    """Historical CLV by segment (acquisition channel, lifestyle segment ...), net of CAC.
+
+    For each segment: the average :func:`customer_value` over the first ``horizon``
+    periods of its *eligible* customers (those observed for the whole horizon), and, with
+    ``acquisition_cost_col``, their average acquisition cost, ``CLV - CAC`` and
+    ``CLV : CAC``. Segments without an eligible customer are left out.
+
+    Parameters
+    ----------
+    transactions, customers, horizon, discount_rate, customer_col, date_col, value_col,
+    acquisition_col, period, as_of
+        As in :func:`customer_value`; ``customers`` is required here.
+    segment_col : str
+        Column of ``customers`` to group by (e.g. ``"acquisition_channel"``).
+    acquisition_cost_col : str, optional
+        Column of ``customers`` with the money spent to acquire each customer.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per segment, sorted by CLV (highest first), with columns
+        ``segment_col``, ``customers`` (eligible), ``clv`` and, with costs,
+        ``acquisition_cost``, ``net_clv`` and ``clv_cac_ratio``.
+    """
+    needed = [customer_col, segment_col]
+    if acquisition_cost_col is not None:
+        needed.append(acquisition_cost_col)
+    check_columns("customers", customers, needed)
+    values = customer_value(
+        transactions,
+        customers,
+        horizon=horizon,
+        discount_rate=discount_rate,
+        customer_col=customer_col,
+        date_col=date_col,
+        value_col=value_col,
+        acquisition_col=acquisition_col,
+        period=period,
+        as_of=as_of,
+    )
+    # customer_value keeps the row order of customers, so columns line up by position
+    frame = pd.DataFrame(
+        {
+            segment_col: customers[segment_col].to_numpy(),
+            "value": values["value"].to_numpy(),
+            "eligible": values["eligible"].to_numpy(),
+        }
+    )
+    if customers[segment_col].isna().any():
+        raise ValueError(f"customers[{segment_col!r}] has missing values; label them first")
+    if acquisition_cost_col is not None:
+        cost = customers[acquisition_cost_col]
+        if not pd.api.types.is_numeric_dtype(cost) or cost.isna().any() or (cost < 0).any():
+            raise ValueError(
+                f"customers[{acquisition_cost_col!r}] must hold acquisition costs: numbers "
+                ">= 0 with no missing values"
+            )
+        frame["acquisition_cost"] = cost.to_numpy(dtype=float)
+    eligible = frame[frame["eligible"]]
+    if eligible.empty:
+        raise ValueError(
+            f"no customer has been observed for {horizon} complete {period}s since "
+            "acquisition; choose a shorter horizon"
+        )
+    grouped = eligible.groupby(segment_col, observed=True, sort=True)
+    table = grouped["value"].agg(customers="size", clv="mean")
+    if acquisition_cost_col is not None:
+        table["acquisition_cost"] = grouped["acquisition_cost"].mean()
+        table["net_clv"] = table["clv"] - table["acquisition_cost"]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = table["clv"] / table["acquisition_cost"]
+        table["clv_cac_ratio"] = ratio.where(table["acquisition_cost"] > 0)
+    return table.sort_values("clv", ascending=False).reset_index()
+
+
+# ---------------------------------------------------------------------------------------
+# Charts of cohorts and segments
+# ---------------------------------------------------------------------------------------
+
+
+def _cohort_colour(summary: pd.DataFrame) -> alt.Color:
+    if _few_cohorts(summary):
+        return alt.Color("cohort:N", title="Cohort", sort="ascending")
+    # many cohorts: an ordered, colour-blind-safe sequential scheme (older = darker)
+    return alt.Color("cohort:O", title="Cohort", scale=alt.Scale(scheme="viridis"))
+
+
+def _few_cohorts(summary: pd.DataFrame) -> bool:
+    """Points on the lines only while there are few cohorts (they clutter many lines)."""
+    return bool(summary["cohort"].nunique() <= len(casekit.charts.PALETTE))
+
+
+def _period_title(period_name: str) -> str:
+    return f"{period_name.capitalize()}s since acquisition"
+
+
+def retention_curve_chart(summary: pd.DataFrame, *, period_name: str = "month") -> alt.Chart:
+    """Retention curves: share of each cohort buying in each period since acquisition.
+
+    Parameters
+    ----------
+    summary : pandas.DataFrame
+        The output of :func:`cohort_summary`.
+    period_name : str
+        "month" or "quarter", for the axis title.
+    """
+    check_columns("summary", summary, ["cohort", "periods_since", "retention", "customers"])
+    check_nonempty("summary", summary)
+    data = summary[["cohort", "periods_since", "retention", "customers", "active_customers"]]
+    return (
+        alt.Chart(data)
+        .mark_line(point=_few_cohorts(summary))
+        .encode(
+            x=alt.X("periods_since:Q", title=_period_title(period_name)),
+            y=alt.Y(
+                "retention:Q", title="Customers buying (% of cohort)", axis=alt.Axis(format="%")
+            ),
+            color=_cohort_colour(summary),
+            tooltip=[
+                alt.Tooltip("cohort:N", title="Cohort"),
+                alt.Tooltip("periods_since:Q", title=_period_title(period_name)),
+                alt.Tooltip("retention:Q", title="Buying", format=".1%"),
+                alt.Tooltip("active_customers:Q", title="Customers buying", format=","),
+                alt.Tooltip("customers:Q", title="Cohort size", format=","),
+            ],
+        )
+        .properties(title="Retention curve of each acquisition cohort", width=520, height=280)
+    )
+
+
+def cumulative_value_chart(
+    summary: pd.DataFrame, *, currency: str = "Php", period_name: str = "month"
+) -> alt.Chart:
+    """Cumulative value per customer of each cohort, by periods since acquisition.
+
+    Parameters
+    ----------
+    summary : pandas.DataFrame
+        The output of :func:`cohort_summary`.
+    currency : str
+        Currency label for the money axis.
+    period_name : str
+        "month" or "quarter", for the axis title.
+    """
+    check_columns("summary", summary, ["cohort", "periods_since", "cumulative_value_per_customer"])
+    check_nonempty("summary", summary)
+    data = summary[["cohort", "periods_since", "cumulative_value_per_customer", "customers"]]
+    return (
+        alt.Chart(data)
+        .mark_line(point=_few_cohorts(summary))
+        .encode(
+            x=alt.X("periods_since:Q", title=_period_title(period_name)),
+            y=alt.Y(
+                "cumulative_value_per_customer:Q",
+                title=f"Cumulative value per customer ({currency})",
+            ),
+            color=_cohort_colour(summary),
+            tooltip=[
+                alt.Tooltip("cohort:N", title="Cohort"),
+                alt.Tooltip("periods_since:Q", title=_period_title(period_name)),
+                alt.Tooltip(
+                    "cumulative_value_per_customer:Q",
+                    title=f"Value per customer ({currency})",
+                    format=",.0f",
+                ),
+                alt.Tooltip("customers:Q", title="Cohort size", format=","),
+            ],
+        )
+        .properties(title="Historical CLV to date, by cohort", width=520, height=280)
+    )
+
+
+def segment_clv_chart(
+    table: pd.DataFrame, *, segment_col: str, currency: str = "Php", horizon_label: str = ""
+) -> alt.Chart:
+    """CLV against acquisition cost, side by side for each segment.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        The output of :func:`segment_clv` with an acquisition cost column.
+    segment_col : str
+        The segment column of ``table``.
+    currency : str
+        Currency label for the money axis.
+    horizon_label : str
+        Words for the horizon in the title, e.g. "24-month".
+    """
+    check_columns("table", table, [segment_col, "clv", "acquisition_cost", "customers"])
+    check_nonempty("table", table)
+    data = table[[segment_col, "clv", "acquisition_cost", "customers"]].rename(
+        columns={segment_col: "segment", "clv": "CLV", "acquisition_cost": "Acquisition cost"}
+    )
+    data["segment"] = data["segment"].astype(str)
+    long = data.melt(id_vars=["segment", "customers"], var_name="measure", value_name="amount")
+    order = data["segment"].tolist()
+    title = f"{horizon_label} CLV and acquisition cost per customer".strip()
+    return (
+        alt.Chart(long)
+        .mark_bar()
+        .encode(
+            x=alt.X(
+                "segment:N",
+                title=segment_col.replace("_", " ").capitalize(),
+                sort=order,
+                axis=alt.Axis(labelAngle=0),
+            ),
+            xOffset=alt.XOffset("measure:N", sort=["CLV", "Acquisition cost"]),
+            y=alt.Y("amount:Q", title=f"Per customer ({currency})"),
+            color=alt.Color("measure:N", title="", sort=["CLV", "Acquisition cost"]),
+            tooltip=[
+                alt.Tooltip("segment:N", title="Segment"),
+                alt.Tooltip("measure:N", title="Measure"),
+                alt.Tooltip("amount:Q", title=f"Per customer ({currency})", format=",.0f"),
+                alt.Tooltip("customers:Q", title="Customers", format=","),
+            ],
+        )
+        .properties(title=title[0].upper() + title[1:], width=520, height=280)
+    )

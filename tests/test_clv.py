@@ -375,3 +375,301 @@ def test_spending_the_maximum_leaves_the_target_ratio(value: float, cost: float)
     if value > 0:
         assert clv.clv_cac_ratio(value, ceiling) == pytest.approx(3.0)
     assert (clv.net_clv(value, cost) > 0) == (clv.clv_cac_ratio(value, cost) > 1)
+
+
+# --- 5. historical CLV from transactions: a hand-worked example --------------------------
+#
+# Four customers. a, b and d are acquired in January 2024, c in February; d never buys.
+#
+#   customer  acquired    channel  cost   purchases (margin, Php)
+#   a         2024-01-05  web      10     Jan 5: 10, Jan 20: 5, Mar 2: 20
+#   b         2024-01-15  store     4     Jan 15: 8, Feb 10: 4
+#   c         2024-02-01  web      10     Feb 1: 30
+#   d         2024-01-28  store     4     -
+#
+# Worked by hand, monthly cohorts, data to 31 March 2024:
+#   January cohort (3 customers): month 0 a and b buy 23 -> retention 2/3, 23/3 per customer
+#                                 month 1 b buys 4      -> 1/3, cumulative 27/3 = 9
+#                                 month 2 a buys 20     -> 1/3, cumulative 47/3
+#   February cohort (1 customer): month 0 c buys 30 -> 1, 30; month 1 nothing -> 0, 30
+
+
+@pytest.fixture
+def customers() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "customer_id": ["a", "b", "c", "d"],
+            "acquisition_date": pd.to_datetime(
+                ["2024-01-05", "2024-01-15", "2024-02-01", "2024-01-28"]
+            ),
+            "channel": ["web", "store", "web", "store"],
+            "cost": [10.0, 4.0, 10.0, 4.0],
+        }
+    )
+
+
+@pytest.fixture
+def transactions() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "customer_id": ["a", "a", "a", "b", "b", "c"],
+            "date": pd.to_datetime(
+                ["2024-01-05", "2024-01-20", "2024-03-02", "2024-01-15", "2024-02-10", "2024-02-01"]
+            ),
+            "margin": [10.0, 5.0, 20.0, 8.0, 4.0, 30.0],
+        }
+    )
+
+
+def test_cohort_summary_by_hand(transactions: pd.DataFrame, customers: pd.DataFrame) -> None:
+    table = clv.cohort_summary(transactions, customers, as_of="2024-03-31")
+    assert table["cohort"].tolist() == ["2024-01"] * 3 + ["2024-02"] * 2
+    assert table["periods_since"].tolist() == [0, 1, 2, 0, 1]
+    assert table["customers"].tolist() == [3, 3, 3, 1, 1]
+    assert table["active_customers"].tolist() == [2, 1, 1, 1, 0]
+    np.testing.assert_allclose(table["retention"], [2 / 3, 1 / 3, 1 / 3, 1, 0])
+    np.testing.assert_allclose(table["value"], [23, 4, 20, 30, 0])
+    np.testing.assert_allclose(table["cumulative_value_per_customer"], [23 / 3, 9, 47 / 3, 30, 30])
+    assert table["cohort_start"].tolist() == list(
+        pd.to_datetime(["2024-01-01"] * 3 + ["2024-02-01"] * 2)
+    )
+
+
+def test_without_customers_the_first_purchase_is_the_acquisition(
+    transactions: pd.DataFrame,
+) -> None:
+    # d (no purchase) disappears, so the January cohort is a and b only:
+    # month 0 retention 2/2 and 23/2 per customer.
+    table = clv.cohort_summary(transactions, as_of="2024-03-31")
+    first = table.iloc[0]
+    assert (first["cohort"], first["customers"], first["retention"]) == ("2024-01", 2, 1.0)
+    assert first["value_per_customer"] == 11.5
+
+
+def test_an_unfinished_last_period_is_left_out(
+    transactions: pd.DataFrame, customers: pd.DataFrame
+) -> None:
+    # By 15 March, March is not over: January shows months 0-1, February month 0.
+    table = clv.cohort_summary(transactions, customers, as_of="2024-03-15")
+    assert list(zip(table["cohort"], table["periods_since"], strict=True)) == [
+        ("2024-01", 0),
+        ("2024-01", 1),
+        ("2024-02", 0),
+    ]
+    # by default the window ends on the last date in the data (2 March): March unfinished
+    assert len(clv.cohort_summary(transactions, customers)) == 3
+
+
+def test_quarterly_cohorts_by_hand(transactions: pd.DataFrame, customers: pd.DataFrame) -> None:
+    # All four customers fall in 2024Q1; three of them buy, 77 in all.
+    table = clv.cohort_summary(transactions, customers, period="quarter", as_of="2024-03-31")
+    assert table[["cohort", "periods_since", "customers", "active_customers"]].values.tolist() == [
+        ["2024Q1", 0, 4, 3]
+    ]
+    assert table["value_per_customer"].iloc[0] == 77 / 4
+    with pytest.raises(ValueError, match="no cohort has a complete period yet"):
+        clv.cohort_summary(transactions, customers, period="quarter", as_of="2024-03-30")
+
+
+def test_cohort_matrix_is_the_triangle(transactions: pd.DataFrame, customers: pd.DataFrame) -> None:
+    summary = clv.cohort_summary(transactions, customers, as_of="2024-03-31")
+    matrix = clv.cohort_matrix(summary, "active_customers")
+    assert matrix.loc["2024-01"].tolist() == [2, 1, 1]
+    assert matrix.loc["2024-02", 0] == 1
+    assert np.isnan(matrix.loc["2024-02", 2])  # not reached yet
+    with pytest.raises(ValueError, match="values must be one of"):
+        clv.cohort_matrix(summary, "margin")
+
+
+def test_customer_value_by_hand(transactions: pd.DataFrame, customers: pd.DataFrame) -> None:
+    # First two months of each customer: a 10 + 5, b 8 + 4, c 30 (+ March: none), d 0.
+    two = clv.customer_value(transactions, customers, horizon=2, as_of="2024-03-31")
+    assert two["customer_id"].tolist() == ["a", "b", "c", "d"]
+    assert two["value"].tolist() == [15, 12, 30, 0]
+    assert two["periods_observed"].tolist() == [3, 3, 2, 3]
+    assert two["eligible"].tolist() == [True, True, True, True]
+    # Three months: a adds the 20 of March; c has only been seen for two months.
+    three = clv.customer_value(transactions, customers, horizon=3, as_of="2024-03-31")
+    assert three["value"].tolist() == [35, 12, 30, 0]
+    assert three["eligible"].tolist() == [True, True, False, True]
+
+
+def test_customer_value_discounts_by_months_since_acquisition(
+    transactions: pd.DataFrame, customers: pd.DataFrame
+) -> None:
+    # At 100 % a year, a margin s months after acquisition is divided by 2 ** (s / 12):
+    # b's 4 in month 1 is worth 4 / 2 ** (1/12); a's 20 in month 2 is 20 / 2 ** (2/12).
+    value = clv.customer_value(
+        transactions, customers, horizon=3, discount_rate=1.0, as_of="2024-03-31"
+    ).set_index("customer_id")["value"]
+    assert value["a"] == pytest.approx(15 + 20 / 2 ** (2 / 12))
+    assert value["b"] == pytest.approx(8 + 4 / 2 ** (1 / 12))
+    assert value["c"] == 30
+
+
+def test_segment_clv_by_hand(transactions: pd.DataFrame, customers: pd.DataFrame) -> None:
+    # Two months: web a 15 and c 30 -> CLV 22.5, cost 10 -> net 12.5, ratio 2.25;
+    #             store b 12 and d 0 -> CLV 6, cost 4 -> net 2, ratio 1.5.
+    table = clv.segment_clv(
+        transactions,
+        customers,
+        segment_col="channel",
+        horizon=2,
+        acquisition_cost_col="cost",
+        as_of="2024-03-31",
+    )
+    assert table["channel"].tolist() == ["web", "store"]
+    assert table["customers"].tolist() == [2, 2]
+    np.testing.assert_allclose(table["clv"], [22.5, 6])
+    np.testing.assert_allclose(table["net_clv"], [12.5, 2])
+    np.testing.assert_allclose(table["clv_cac_ratio"], [2.25, 1.5])
+    # Three months: c is not observed long enough and drops out of web's average.
+    three = clv.segment_clv(
+        transactions, customers, segment_col="channel", horizon=3, as_of="2024-03-31"
+    )
+    assert three.set_index("channel")["customers"].to_dict() == {"web": 1, "store": 2}
+    assert "acquisition_cost" not in three.columns
+    with pytest.raises(ValueError, match="no customer has been observed for 4 complete months"):
+        clv.segment_clv(transactions, customers, segment_col="channel", horizon=4)
+
+
+def test_segment_clv_chart_and_cohort_charts(
+    transactions: pd.DataFrame, customers: pd.DataFrame
+) -> None:
+    summary = clv.cohort_summary(transactions, customers, as_of="2024-03-31")
+    retention = clv.retention_curve_chart(summary).to_dict()
+    assert retention["encoding"]["y"]["title"] == "Customers buying (% of cohort)"
+    assert retention["encoding"]["x"]["title"] == "Months since acquisition"
+    value = clv.cumulative_value_chart(summary, currency="Php").to_dict()
+    assert value["encoding"]["y"]["title"] == "Cumulative value per customer (Php)"
+    table = clv.segment_clv(
+        transactions, customers, segment_col="channel", horizon=2, acquisition_cost_col="cost"
+    )
+    bars = clv.segment_clv_chart(table, segment_col="channel", horizon_label="2-month").to_dict()
+    assert bars["title"] == "2-month CLV and acquisition cost per customer"
+    assert bars["encoding"]["xOffset"]["field"] == "measure"
+    assert bars["encoding"]["x"]["sort"] == table["channel"].tolist()  # highest CLV first
+
+
+@pytest.mark.parametrize(
+    ("change", "error", "message"),
+    [
+        (
+            lambda t, c: (t.drop(columns="margin"), c),
+            ValueError,
+            r"transactions is missing column\(s\) \['margin'\]",
+        ),
+        (lambda t, c: (t.iloc[:0], c), ValueError, "transactions is empty"),
+        (
+            lambda t, c: (t.assign(margin=[1.0, np.nan, 1, 1, 1, 1]), c),
+            ValueError,
+            r"transactions\['margin'\] has 1 missing or infinite value",
+        ),
+        (
+            lambda t, c: (t.assign(margin=list("abcdef")), c),
+            TypeError,
+            r"transactions\['margin'\] must hold numbers",
+        ),
+        (
+            lambda t, c: (t.assign(date=["5 Jan"] * 6), c),
+            TypeError,
+            r"transactions\['date'\] must hold dates",
+        ),
+        (
+            lambda t, c: (t, c.assign(acquisition_date=pd.to_datetime(["2024-01-10"] * 4))),
+            ValueError,
+            r"dates out of order: 1 transaction\(s\) are dated before .* customer 'a' bought on "
+            r"2024-01-05 but was acquired on 2024-01-10",
+        ),
+        (
+            lambda t, c: (t, c.iloc[1:]),
+            ValueError,
+            r"3 transaction\(s\) belong to customers missing from customers\['customer_id'\], "
+            r"e.g. 'a'",
+        ),
+        (
+            lambda t, c: (t, pd.concat([c, c.iloc[:1]])),
+            ValueError,
+            r"must list each customer once; 'a' appears more than once",
+        ),
+        (
+            lambda t, c: (t, c.drop(columns="acquisition_date")),
+            ValueError,
+            r"customers is missing column\(s\) \['acquisition_date'\]",
+        ),
+    ],
+)
+def test_cohort_inputs_are_validated(
+    transactions: pd.DataFrame, customers: pd.DataFrame, change, error: type, message: str
+) -> None:
+    t, c = change(transactions, customers)
+    with pytest.raises(error, match=message):
+        clv.cohort_summary(t, c)
+
+
+def test_as_of_and_period_are_validated(
+    transactions: pd.DataFrame, customers: pd.DataFrame
+) -> None:
+    with pytest.raises(ValueError, match=r"dates out of order: as_of \(2024-02-01\) is before"):
+        clv.cohort_summary(transactions, customers, as_of="2024-02-01")
+    with pytest.raises(TypeError, match="as_of must be a date"):
+        clv.cohort_summary(transactions, customers, as_of=[2024])
+    with pytest.raises(ValueError, match=r"period must be one of \['month', 'quarter'\]"):
+        clv.cohort_summary(transactions, customers, period="week")
+    with pytest.raises(ValueError, match="horizon must be >= 1"):
+        clv.customer_value(transactions, customers, horizon=0)
+    with pytest.raises(ValueError, match=r"customers\['cost'\] must hold acquisition costs"):
+        clv.segment_clv(
+            transactions,
+            customers.assign(cost=[1.0, -1.0, 1.0, 1.0]),
+            segment_col="channel",
+            horizon=1,
+            acquisition_cost_col="cost",
+        )
+
+
+def _reference_cohorts(tx: pd.DataFrame, acquired: pd.Series, end: pd.Timestamp) -> pd.DataFrame:
+    """A second, slow and obvious method: pandas Periods, merge, groupby and nunique."""
+    cohort = acquired.dt.to_period("M").rename("cohort")
+    size = cohort.value_counts().rename("customers")
+    last = (end + pd.Timedelta(days=1)).to_period("M") - 1
+    t = tx.join(cohort, on="customer_id")
+    t["month"] = t["date"].dt.to_period("M")
+    t = t[t["month"] <= last]
+    t["periods_since"] = [(m - c).n for m, c in zip(t["month"], t["cohort"], strict=True)]
+    grouped = t.groupby(["cohort", "periods_since"])
+    out = pd.DataFrame(
+        {"active_customers": grouped["customer_id"].nunique(), "value": grouped["margin"].sum()}
+    )
+    rows = [(c, s) for c in sorted(size.index) if c <= last for s in range((last - c).n + 1)]
+    out = out.reindex(pd.MultiIndex.from_tuples(rows, names=["cohort", "periods_since"]))
+    out = out.fillna(0).reset_index().join(size, on="cohort")
+    out["cohort"] = out["cohort"].astype(str)
+    return out
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_cohort_summary_agrees_with_a_plain_pandas_method(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    n_customers, n_tx = 300, 3_000
+    acquired = pd.Series(
+        pd.Timestamp("2023-01-01") + pd.to_timedelta(rng.integers(0, 500, n_customers), "D"),
+        index=[f"C{i:03d}" for i in range(n_customers)],
+    )
+    who = rng.integers(0, n_customers, n_tx)
+    tx = pd.DataFrame(
+        {
+            "customer_id": acquired.index[who],
+            "date": acquired.to_numpy()[who] + pd.to_timedelta(rng.integers(0, 400, n_tx), "D"),
+            "margin": rng.gamma(2.0, 50.0, n_tx).round(2),
+        }
+    )
+    customers = pd.DataFrame({"customer_id": acquired.index, "acquisition_date": acquired})
+    end = tx["date"].max()
+    fast = clv.cohort_summary(tx, customers.reset_index(drop=True))
+    slow = _reference_cohorts(tx, acquired.rename_axis("customer_id"), end)
+    assert fast["cohort"].tolist() == slow["cohort"].tolist()
+    assert fast["periods_since"].tolist() == slow["periods_since"].tolist()
+    assert fast["customers"].tolist() == slow["customers"].tolist()
+    assert fast["active_customers"].tolist() == slow["active_customers"].astype(int).tolist()
+    np.testing.assert_allclose(fast["value"], slow["value"], rtol=1e-12, atol=1e-9)
