@@ -139,6 +139,12 @@ def build_parser() -> argparse.ArgumentParser:
         description="Show the versions that matter and whether widgets and charts work.",
     )
     doctor.set_defaults(func=_cmd_doctor)
+
+    # The instructor's toolkit: each module adds its own sub-command(s).
+    from casekit import release
+
+    for module in (release,):
+        module.register(commands)
     return parser
 
 

@@ -1,0 +1,217 @@
+"""casekit.release: the student bundle holds no solution, instructor note or answer sheet."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from casekit import notebooks, release
+from casekit.cli import main
+
+NOTE = "Planted finding: the spa's churn doubles after the price rise."
+
+
+def _write(nb, path: Path) -> None:
+    notebooks.write(nb, path)
+
+
+@pytest.fixture
+def course(tmp_path: Path) -> Path:
+    """A small course folder with every kind of thing a release must leave out."""
+    root = tmp_path / "course"
+    case = new_notebook(
+        cells=[
+            new_markdown_cell("# Harbor Spa\n\nThe story of the case."),
+            new_markdown_cell(f"## Instructor note\n\n{NOTE}", metadata={"tags": ["instructor"]}),
+            new_code_cell("x = 1", metadata={"tags": ["instructor", "parameters"]}),
+            new_markdown_cell(
+                "Discuss the plan.\n\n"
+                f"{release.NOTE_BEGIN}\nA good answer names the cost. {NOTE}\n"
+                f"{release.NOTE_END}\n\n"
+                "Then decide."
+            ),
+            new_markdown_cell(f"{release.NOTE_BEGIN}\nOnly a note here.\n{release.NOTE_END}"),
+            new_code_cell("print('kept')"),
+        ]
+    )
+    _write(case, root / "notebooks" / "cases" / "harbor_spa.ipynb")
+    _write(
+        new_notebook(cells=[new_markdown_cell("# 01 · Lesson")]), root / "notebooks" / "01.ipynb"
+    )
+    _write(
+        new_notebook(cells=[new_code_cell("# YOUR CODE HERE\nq1 = ...")]),
+        root / "exercises" / "01.ipynb",
+    )
+    _write(
+        new_notebook(cells=[new_code_cell("# BEGIN SOLUTION\nq1 = 2\n# END SOLUTION")]),
+        root / "solutions" / "01.ipynb",
+    )
+    (root / "notebooks" / "cases" / "harbor_spa.instructor.md").write_text(NOTE)
+    (root / "datasets").mkdir()
+    (root / "datasets" / "spa.csv").write_text("member,fee\nA,100\n")
+    (root / "datasets" / "harbor_spa_answer_sheet.csv").write_text("student,q1\nann,3\n")
+    pkg = root / "casekit"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text(
+        '"""Handles markers such as\n\n    # BEGIN SOLUTION\n"""\nMARK = "# END SOLUTION"\n'
+    )
+    (pkg / "__pycache__").mkdir()
+    (pkg / "__pycache__" / "x.pyc").write_bytes(b"\0")
+    (root / "pyproject.toml").write_text("[project]\nname = 'casekit'\n")
+    (root / "tests").mkdir()
+    (root / "tests" / "test_x.py").write_text("")
+    return root
+
+
+def _all_text(folder: Path) -> str:
+    return "\n".join(
+        p.read_text(encoding="utf-8", errors="replace") for p in folder.rglob("*") if p.is_file()
+    )
+
+
+def test_release_of_a_course_leaves_out_what_students_must_not_get(
+    course: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "release"
+    release.build(out, root=course, progress=False)
+    files = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+    assert files == [
+        "casekit/__init__.py",
+        "datasets/spa.csv",
+        "exercises/01.ipynb",
+        "notebooks/01.ipynb",
+        "notebooks/cases/harbor_spa.ipynb",
+        "pyproject.toml",
+    ]
+    assert NOTE not in _all_text(out)
+    assert release.scan(out) == []
+    case = notebooks.read(out / "notebooks" / "cases" / "harbor_spa.ipynb")
+    assert [c.source for c in case.cells] == [
+        "# Harbor Spa\n\nThe story of the case.",
+        "Discuss the plan.\n\n\nThen decide.",
+        "print('kept')",
+    ]
+
+
+def test_the_course_release_is_clean_and_complete(tmp_path: Path, root: Path) -> None:
+    out = tmp_path / "release"
+    release.build(out, progress=False)
+    assert release.scan(out) == []
+    assert not (out / "solutions").exists()
+    for folder in ("notebooks", "exercises"):
+        expected = {p.relative_to(root) for p in notebooks.course_notebooks(folder)}
+        assert {p.relative_to(out) for p in notebooks.course_notebooks(folder, base=out)} == (
+            expected
+        )
+    # The bundle's own casekit loads the checks of every exercise.
+    names = [p.stem for p in notebooks.course_notebooks("exercises", base=out)]
+    code = "import casekit.checks as c, sys\nfor n in sys.argv[1:]: c.load_questions(n)"
+    subprocess.run([sys.executable, "-c", code, *names], cwd=out, check=True)
+
+
+LEAKS = {
+    "a solution block in a notebook": (
+        "notebooks/x.ipynb",
+        new_notebook(cells=[new_code_cell("# BEGIN SOLUTION\nq = 1\n# END SOLUTION")]),
+    ),
+    "a solution block in markdown": ("notebooks/x.md", "<!-- BEGIN SOLUTION -->\nyes"),
+    "a solution comment in Python": ("casekit/x.py", "x = 1\n# BEGIN SOLUTION\n"),
+    "an instructor-tagged cell": (
+        "notebooks/x.ipynb",
+        new_notebook(cells=[new_markdown_cell("notes", metadata={"tags": ["instructor"]})]),
+    ),
+    "an instructor-note heading": (
+        "notebooks/x.ipynb",
+        new_notebook(cells=[new_markdown_cell("### Instructor notes\n\nTiming: 60 min")]),
+    ),
+    "an instructor passage": ("notebooks/x.md", f"{release.NOTE_BEGIN}\nnote\n"),
+    "an answer sheet": ("cases/spa_answer_sheet.csv", "student,q1\n"),
+    "an answer key": ("datasets/Answer-Key.json", "{}"),
+    "a solutions folder": ("solutions/01.ipynb", "{}"),
+    "an instructor file": ("notebooks/cases/INSTRUCTOR.md", "notes"),
+}
+
+
+@pytest.mark.parametrize("leak", sorted(LEAKS))
+def test_scan_finds_every_kind_of_leak(tmp_path: Path, leak: str) -> None:
+    relative, content = LEAKS[leak]
+    path = tmp_path / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(content, str):
+        path.write_text(content)
+    else:
+        _write(content, path)
+    problems = release.scan(tmp_path)
+    assert problems and {p.path for p in problems} == {relative}
+
+
+def test_scan_ignores_markers_in_python_strings(tmp_path: Path) -> None:
+    (tmp_path / "m.py").write_text('"""\n    # BEGIN SOLUTION\n"""\nX = "<!-- END SOLUTION -->"\n')
+    assert release.scan(tmp_path) == []
+
+
+def test_a_leak_stops_the_release_and_writes_nothing(course: Path, tmp_path: Path) -> None:
+    lesson = course / "notebooks" / "02.ipynb"
+    _write(new_notebook(cells=[new_code_cell("# BEGIN SOLUTION\nq = 1\n# END SOLUTION")]), lesson)
+    out = tmp_path / "release"
+    with pytest.raises(release.ReleaseError, match=r"notebooks/02\.ipynb: line \d+: a solution"):
+        release.build(out, root=course, progress=False)
+    assert not out.exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["course"], "no staging folder is left"
+
+
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        (f"{release.NOTE_BEGIN}\nnever closed", "never closed"),
+        (f"{release.NOTE_END}", "without a BEGIN"),
+        (f"{release.NOTE_BEGIN}\n{release.NOTE_BEGIN}\n", "inside a note"),
+        ("<!--BEGIN instructor note", "malformed marker"),
+        ("## Instructor note\n\nTiming", "not tagged 'instructor'"),
+    ],
+)
+def test_broken_markers_name_the_notebook_and_cell(source: str, message: str) -> None:
+    nb = new_notebook(cells=[new_markdown_cell("fine"), new_markdown_cell(source)])
+    with pytest.raises(release.MarkerError, match=message) as info:
+        release.strip_instructor_notes(nb, "notebooks/cases/x.ipynb")
+    assert "notebooks/cases/x.ipynb, cell 2" in str(info.value)
+
+
+def test_release_refuses_a_full_folder_without_force(course: Path, tmp_path: Path) -> None:
+    out = tmp_path / "release"
+    out.mkdir()
+    (out / "keep.txt").write_text("mine")
+    with pytest.raises(release.ReleaseError, match="--force"):
+        release.build(out, root=course, progress=False)
+    assert (out / "keep.txt").exists()
+    release.build(out, root=course, force=True, progress=False)
+    assert not (out / "keep.txt").exists() and (out / "notebooks").is_dir()
+
+
+def test_release_refuses_to_write_inside_the_course(course: Path) -> None:
+    with pytest.raises(release.ReleaseError, match="outside the course"):
+        release.build(course / "release", root=course, progress=False)
+
+
+def test_command_line(course: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "release"
+    assert main(["release", str(out), "--course", str(course)]) == 0
+    assert "scan clean" in capsys.readouterr().out
+    assert main(["release", str(out), "--course", str(course)]) == 1
+    assert "Nothing was written" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exit_info:
+        main(["release", "--help"])
+    assert exit_info.value.code == 0
+    assert "instructor notes" in capsys.readouterr().out
+
+
+def test_released_notebooks_are_valid_json(course: Path, tmp_path: Path) -> None:
+    out = tmp_path / "release"
+    release.build(out, root=course, progress=False)
+    for path in out.rglob("*.ipynb"):
+        assert json.loads(path.read_text())["nbformat"] == 4
