@@ -98,6 +98,7 @@ __all__ = [
     "customer_value",
     "margin_from_revenue",
     "margin_multiple",
+    "margin_multiple_chart",
     "margin_multiple_table",
     "max_acquisition_cost",
     "net_clv",
@@ -385,6 +386,47 @@ def margin_multiple_table(
         values,
         index=pd.Index(r, name="retention"),
         columns=pd.Index(d, name="discount_rate"),
+    )
+
+
+def margin_multiple_chart(table: pd.DataFrame) -> alt.Chart:
+    """The margin multiple against retention, one line per discount rate.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        The output of :func:`margin_multiple_table` (index retention, columns discount
+        rate); use many retention rates for smooth lines.
+    """
+    if not isinstance(table, pd.DataFrame):
+        raise TypeError(f"table must be a pandas DataFrame, got {type(table).__name__}")
+    check_nonempty("table", table)
+    if table.index.name != "retention" or table.columns.name != "discount_rate":
+        raise ValueError(
+            "table must come from margin_multiple_table (index 'retention', columns "
+            f"'discount_rate'), got index {table.index.name!r} and columns {table.columns.name!r}"
+        )
+    data = table.stack().rename("multiple").reset_index()
+    data["discount"] = (data["discount_rate"] * 100).round(1).map("{:g} % a year".format)
+    order = list(dict.fromkeys(data.sort_values("discount_rate")["discount"]))
+    return (
+        alt.Chart(data)
+        .mark_line()
+        .encode(
+            x=alt.X("retention:Q", title="Retention rate (per year)", axis=alt.Axis(format="%")),
+            y=alt.Y("multiple:Q", title="Margin multiple (years of margin)"),
+            color=alt.Color("discount:N", title="Discount rate", sort=order),
+            tooltip=[
+                alt.Tooltip("retention:Q", title="Retention", format=".0%"),
+                alt.Tooltip("discount:N", title="Discount rate"),
+                alt.Tooltip("multiple:Q", title="Margin multiple", format=".2f"),
+            ],
+        )
+        .properties(
+            title="What one year of margin is worth over a customer's lifetime",
+            width=520,
+            height=280,
+        )
     )
 
 

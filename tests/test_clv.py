@@ -145,6 +145,17 @@ def test_margin_multiple_table_has_the_published_layout() -> None:
     assert table.loc[0.9, 0.12] == clv.margin_multiple(0.9, 0.12)
 
 
+def test_margin_multiple_chart_draws_one_line_per_discount_rate() -> None:
+    table = clv.margin_multiple_table(np.linspace(0.5, 0.95, 10), [0.10, 0.16])
+    spec = clv.margin_multiple_chart(table).to_dict()
+    assert spec["encoding"]["y"]["title"] == "Margin multiple (years of margin)"
+    values = next(iter(spec["datasets"].values()))
+    assert len(values) == 20
+    assert {row["discount"] for row in values} == {"10 % a year", "16 % a year"}
+    with pytest.raises(ValueError, match="table must come from margin_multiple_table"):
+        clv.margin_multiple_chart(pd.DataFrame({"a": [1.0]}))
+
+
 def test_the_three_textbook_multiples_by_hand() -> None:
     # r = 0.8, d = 0.25: 1 + d - r = 0.45.
     # Gupta & Lehmann (end of period, first period retained): 0.8 / 0.45
