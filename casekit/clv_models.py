@@ -81,6 +81,7 @@ __all__ = [
     "FitInfo",
     "GammaGamma",
     "ShiftedBetaGeometric",
+    "cohort_survivors",
     "compress",
     "customer_lifetime_value",
     "fit_bgnbd",
@@ -1140,6 +1141,89 @@ def _sbg_objective(log_params: np.ndarray, curves: list[np.ndarray]) -> tuple[fl
     return float(-ll / total), -grad / total
 
 
+def _whole_months(start: pd.Series, end: pd.Series) -> np.ndarray:
+    """Whole months from ``start`` to ``end``: the anniversaries (same day of the month,
+    clipped to the month's end) that fall on or before ``end``."""
+    raw = (end.dt.year - start.dt.year) * 12 + (end.dt.month - start.dt.month)
+    days_in_month = end.dt.days_in_month
+    anniversary_day = np.minimum(start.dt.day, days_in_month)
+    return (raw - (end.dt.day < anniversary_day).astype(int)).to_numpy()
+
+
+def cohort_survivors(
+    members: pd.DataFrame,
+    *,
+    as_of: str | pd.Timestamp,
+    joined: str = "joined",
+    cancelled: str = "cancelled",
+    period_months: int = 1,
+    cohort: str = "month",
+) -> pd.DataFrame:
+    """Survivor counts of each joining cohort of contract members, period by period.
+
+    A member who joined on day ``j`` is active at the start of period ``k`` (``k = 0`` on
+    joining) if they had not cancelled by the ``k``-th anniversary ``j + k ×
+    period_months`` months. A cohort (members who joined in the same calendar month or
+    year) is followed for as many whole periods as its latest member can be observed by
+    ``as_of``, so every count covers the whole cohort.
+
+    Parameters
+    ----------
+    members : pandas.DataFrame
+        One row per membership, with a joining date and a cancellation date (missing
+        while still a member).
+    as_of : date
+        End of the records.
+    joined, cancelled : str
+        Column names.
+    period_months : int
+        Length of one period (1: monthly renewals, 12: yearly).
+    cohort : {"month", "year"}
+        How members are grouped into cohorts by joining date.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``cohort`` (e.g. ``"2021-01"``), ``period`` (0, 1, ...) and ``active``;
+        ready for :func:`fit_sbg`. Cohorts observed for less than one period are left out.
+    """
+    check_columns("members", members, [joined, cancelled])
+    check_nonempty("members", members)
+    step = check_integer("period_months", period_months, minimum=1)
+    kind = check_one_of("cohort", cohort, ("month", "year"))
+    end = _as_day("as_of", as_of)
+    start = as_datetime_column("members", members, joined).dt.normalize()
+    stop = members[cancelled]
+    if not pd.api.types.is_datetime64_any_dtype(stop):
+        if stop.notna().any():
+            stop = as_datetime_column("members", members.assign(**{cancelled: stop}), cancelled)
+        else:
+            stop = pd.to_datetime(stop)
+    stop = stop.dt.normalize()
+    if start.isna().any():
+        raise ValueError(f"members[{joined!r}] must not have missing dates")
+    if (start > end).any():
+        raise ValueError(f"members[{joined!r}] has dates after as_of ({end.date()})")
+    if (stop < start).any():
+        raise ValueError(f"members[{cancelled!r}] has dates before the joining date")
+    observed = _whole_months(start, pd.Series(end, index=start.index)) // step
+    ended = stop.notna() & (stop <= end)
+    tenure = np.where(ended, _whole_months(start, stop.fillna(end)), np.iinfo(np.int64).max)
+    label = start.dt.strftime("%Y-%m" if kind == "month" else "%Y")
+    frame = pd.DataFrame({"cohort": label.to_numpy(), "observed": observed, "tenure": tenure})
+    rows = []
+    for name, group in frame.groupby("cohort", sort=True):
+        periods = int(group["observed"].min())
+        if periods < 1:
+            continue
+        k = np.arange(periods + 1)
+        active = (group["tenure"].to_numpy()[:, None] > k[None, :] * step).sum(axis=0)
+        rows.append(pd.DataFrame({"cohort": name, "period": k, "active": active}))
+    if not rows:
+        raise ValueError("no cohort has been observed for a whole period by as_of")
+    return pd.concat(rows, ignore_index=True)
+
+
 @dataclass(frozen=True)
 class ShiftedBetaGeometric:
     """The shifted-beta-geometric (sBG) model of contract renewals (Fader & Hardie 2007).
@@ -1297,10 +1381,12 @@ def fit_sbg(survivors: Sequence[float] | Sequence[Sequence[float]]) -> ShiftedBe
 
     Parameters
     ----------
-    survivors : list of counts, or list of such lists
+    survivors : list of counts, list of such lists, or DataFrame
         Customers of a cohort still active at the start of period 0, 1, ..., n (the
         first number is the cohort size), e.g. ``[1000, 631, 468, 382]``. Several cohorts
-        (of different lengths) share one set of parameters when given as a list of lists.
+        (of different lengths) share one set of parameters when given as a list of lists,
+        or as the table of :func:`cohort_survivors` (columns ``cohort``, ``period``,
+        ``active``).
 
     Returns
     -------
@@ -1318,6 +1404,11 @@ def fit_sbg(survivors: Sequence[float] | Sequence[Sequence[float]]) -> ShiftedBe
     >>> round(model.gamma, 3), round(model.delta, 3)
     (0.704, 1.182)
     """
+    if isinstance(survivors, pd.DataFrame):
+        check_columns("survivors", survivors, ["cohort", "period", "active"])
+        check_nonempty("survivors", survivors)
+        ordered = survivors.sort_values(["cohort", "period"])
+        survivors = [g["active"].tolist() for _, g in ordered.groupby("cohort", sort=True)]
     curves = _cohorts(survivors)
     total = float(sum(c[0] for c in curves))
     if all(c[-1] == c[0] for c in curves):

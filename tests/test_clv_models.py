@@ -576,3 +576,40 @@ def test_docstring_examples() -> None:
     failures, tried = doctest.testmod(cm, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert tried >= 3
     assert failures == 0
+
+
+def test_cohort_survivors_by_hand() -> None:
+    members = pd.DataFrame(
+        {
+            "joined": pd.to_datetime(["2024-01-15", "2024-01-20", "2024-01-31", "2024-05-02"]),
+            # A leaves at the 2nd anniversary; C at the 1st (31 Jan + 1 month = 29 Feb)
+            "cancelled": pd.to_datetime(["2024-03-15", None, "2024-02-29", None]),
+        }
+    )
+    table = cm.cohort_survivors(members, as_of="2024-06-10")
+    january = table[table["cohort"] == "2024-01"]
+    assert january["period"].tolist() == [0, 1, 2, 3, 4]
+    assert january["active"].tolist() == [3, 2, 1, 1, 1]
+    assert table[table["cohort"] == "2024-05"]["active"].tolist() == [1, 1]
+    yearly = cm.cohort_survivors(members, as_of="2025-06-01", period_months=12, cohort="year")
+    assert yearly["active"].tolist() == [4, 2]
+    with pytest.raises(ValueError, match="before the joining date"):
+        cm.cohort_survivors(
+            members.assign(cancelled=pd.Timestamp("2023-01-01")), as_of="2024-06-10"
+        )
+
+
+def test_sbg_recovers_parameters_from_simulated_memberships() -> None:
+    # second method: simulate memberships from a known sBG and fit the cohort counts
+    rng = np.random.default_rng(11)
+    n = 20_000
+    joined = pd.Timestamp("2021-01-01") + pd.to_timedelta(rng.integers(0, 730, n), unit="D")
+    tenure = rng.geometric(rng.beta(1.2, 6.0, n))  # months paid
+    cancel = pd.Series(
+        [j + pd.DateOffset(months=int(t)) for j, t in zip(joined, tenure, strict=True)]
+    )
+    as_of = pd.Timestamp("2024-12-31")
+    members = pd.DataFrame({"joined": joined, "cancelled": cancel.where(cancel <= as_of)})
+    model = cm.fit_sbg(cm.cohort_survivors(members, as_of=as_of))
+    assert model.gamma == pytest.approx(1.2, rel=0.1)
+    assert model.delta == pytest.approx(6.0, rel=0.1)
