@@ -77,6 +77,7 @@ __all__ = [
     "AuditDesign",
     "Finding",
     "allocate_sample",
+    "allocation_chart",
     "audit_cost",
     "audit_findings",
     "audit_report",
@@ -555,18 +556,24 @@ def mystery_shopping_plan(
         each = check_integer("visits_per_scenario", visits_per_scenario, minimum=1)
         visits = dict.fromkeys(chosen, each)
     fee = check_number("cost_per_visit", cost_per_visit, minimum=0)
-    scen = pd.DataFrame(
+    keys = list(chosen)
+    n_stores, n_scen = len(names), len(keys)
+    visit_counts = np.tile([visits[s] for s in keys], n_stores)
+    plan = pd.DataFrame(
         {
-            "scenario": list(chosen),
-            "phase": [chosen[s]["phase"] for s in chosen],
-            "channel": [chosen[s].get("channel", "") for s in chosen],
-            "visits": [visits[s] for s in chosen],
-            "items_scored": [len(chosen[s]["scored"]) for s in chosen],
-            "scored": ["; ".join(chosen[s]["scored"]) for s in chosen],
+            "store": np.repeat(names, n_scen),
+            "scenario": np.tile(keys, n_stores),
+            "phase": pd.Categorical(
+                np.tile([chosen[s]["phase"] for s in keys], n_stores),
+                categories=PHASES,
+                ordered=True,
+            ),
+            "channel": np.tile([chosen[s].get("channel", "") for s in keys], n_stores),
+            "visits": visit_counts,
+            "items_scored": np.tile([len(chosen[s]["scored"]) for s in keys], n_stores),
+            "scored": np.tile(["; ".join(chosen[s]["scored"]) for s in keys], n_stores),
         }
     )
-    plan = pd.DataFrame({"store": names}).merge(scen, how="cross")
-    plan["phase"] = pd.Categorical(plan["phase"], categories=PHASES, ordered=True)
     plan["observations"] = plan["visits"] * plan["items_scored"]
     plan["cost"] = plan["visits"] * fee
     return plan
@@ -1758,6 +1765,59 @@ def compliance_chart(
             .encode(x="x:Q")
         )
     return alt.layer(*layers).properties(title=title, width=480, height=alt.Step(22))
+
+
+def allocation_chart(
+    allocation: pd.DataFrame,
+    *,
+    title: str = "Who is in the sample? Share of customers and of interviews",
+) -> alt.Chart:
+    """Grouped bars: each segment's share of the population and of the sample.
+
+    Under proportional allocation the two bars match; allocation by value or equal
+    allocation shows which segments are over- or under-represented (and so need the
+    design weights of :func:`allocate_sample` when results are added up).
+
+    Parameters
+    ----------
+    allocation : pandas.DataFrame
+        From :func:`allocate_sample` or ``design_audit(...).allocation``.
+    """
+    cols = ["segment", "population", "sample", "share_of_population", "share_of_sample"]
+    check_columns("allocation", allocation, cols)
+    # Plain records (not a DataFrame): the widget redraws this chart on every change.
+    segment = allocation["segment"].astype(str).tolist()
+    population = allocation["population"].tolist()
+    sample = allocation["sample"].tolist()
+    records = [
+        {"segment": seg, "population": pop, "sample": n, "measure": measure, "share": share}
+        for measure, column in (
+            ("customers", "share_of_population"),
+            ("interviews", "share_of_sample"),
+        )
+        for seg, pop, n, share in zip(
+            segment, population, sample, allocation[column].tolist(), strict=True
+        )
+    ]
+    order = segment
+    return (
+        alt.Chart(alt.Data(values=records))
+        .mark_bar()
+        .encode(
+            y=alt.Y("segment:N", title=None, sort=order),
+            yOffset=alt.YOffset("measure:N", sort=["customers", "interviews"]),
+            x=alt.X("share:Q", title="Share (%)", axis=alt.Axis(format="%")),
+            color=alt.Color("measure:N", title="Share of", sort=["customers", "interviews"]),
+            tooltip=[
+                alt.Tooltip("segment:N", title="Segment"),
+                alt.Tooltip("measure:N", title="Share of"),
+                alt.Tooltip("share:Q", title="Share", format=".1%"),
+                alt.Tooltip("population:Q", title="Customers", format=",.0f"),
+                alt.Tooltip("sample:Q", title="Interviews", format=",.0f"),
+            ],
+        )
+        .properties(title=title, width=460, height=alt.Step(16))
+    )
 
 
 # --- choosing a method; writing the report -----------------------------------------------

@@ -584,3 +584,15 @@ def test_findings_and_report_from_results() -> None:
     assert "No finding" in audit.audit_report([])
     with pytest.raises(ValueError, match="evidence must be a non-empty text"):
         audit.Finding(title="x", evidence=" ", action="y")
+
+
+def test_allocation_chart_shows_both_shares() -> None:
+    table = audit.allocate_sample(
+        400, {"A": 6_000, "B": 3_000, "C": 1_000}, method="value", values={"A": 1, "B": 2, "C": 8}
+    )
+    spec = audit.allocation_chart(table).to_dict()
+    rows = spec["data"]["values"] if "values" in spec["data"] else spec["datasets"]
+    shares = {(r["segment"], r["measure"]): r["share"] for r in rows}
+    assert shares[("C", "customers")] == pytest.approx(0.1)
+    assert shares[("C", "interviews")] == pytest.approx(0.4)
+    assert spec["encoding"]["tooltip"]
