@@ -71,7 +71,9 @@ from casekit.validation import (
 )
 
 __all__ = [
+    "CEDAR_AREA_DIMENSIONS",
     "DIMENSIONS",
+    "DIMENSION_ACTIONS",
     "IPA_QUADRANTS",
     "MYSTERY_SCENARIOS",
     "AuditDesign",
@@ -94,9 +96,11 @@ __all__ = [
     "importance_weights",
     "investigation_methods",
     "ipa_chart",
+    "map_checklist",
     "mystery_shopping_plan",
     "sample_size_mean",
     "sample_size_proportion",
+    "stated_importance",
     "visits_for_budget",
     "wave_change",
     "weighted_gap",
@@ -957,6 +961,77 @@ def _numeric_column(name: str, frame: pd.DataFrame, column: str) -> pd.Series:
     return values.astype(float)
 
 
+#: Which SERVQUAL dimension each area of Cedar Lane's audit checklist serves, used by
+#: lesson 05 to line the internal audit up with the survey. A judgement, made with the
+#: definitions of Parasuraman, Zeithaml & Berry (1988): reliability is keeping the
+#: service promise, responsiveness is prompt help and telling customers when things will
+#: happen, assurance is competence and trust, empathy is individual attention and
+#: convenient access. Areas that measure service rather than deliver it are
+#: ``"measurement"``: customers do not see them.
+CEDAR_AREA_DIMENSIONS: dict[str, str] = {
+    "service policy": "assurance",
+    "service standards": "reliability",
+    "accessibility": "empathy",
+    "customer data": "empathy",
+    "loyalty programme": "empathy",
+    "staff training": "assurance",
+    "stock availability": "reliability",
+    "pricing accuracy": "reliability",
+    "phone answer speed": "responsiveness",
+    "order status information": "responsiveness",
+    "delivery reliability": "reliability",
+    "free delivery": "empathy",
+    "payment": "assurance",
+    "complaint handling": "responsiveness",
+    "complaint resolution": "reliability",
+    "complaint analysis": "measurement",
+    "returns and refunds": "responsiveness",
+    "first-contact resolution": "reliability",
+    "customer feedback": "measurement",
+    "mystery shopping": "measurement",
+    "benchmarking": "measurement",
+}
+
+
+def map_checklist(
+    checklist: pd.DataFrame,
+    mapping: Mapping[str, str],
+    *,
+    column: str = "area",
+    into: str = "dimension",
+) -> pd.DataFrame:
+    """Add a column that places each checklist item in a survey dimension.
+
+    Parameters
+    ----------
+    checklist : pandas.DataFrame
+        The checklist, with ``column``.
+    mapping : mapping
+        Value of ``column`` -> dimension (e.g. :data:`CEDAR_AREA_DIMENSIONS`).
+    column, into : str
+        The column to read and the column to write.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy with ``into`` added.
+
+    Raises
+    ------
+    ValueError
+        If some values of ``column`` are not in ``mapping``; the message names them, so
+        no item silently falls out of the audit.
+    """
+    frame = check_columns("checklist", checklist, [column])
+    if not isinstance(mapping, Mapping):
+        raise TypeError(f"mapping must be a mapping of {column} -> {into}")
+    values = frame[column].astype(str)
+    unknown = sorted(set(values) - set(mapping))
+    if unknown:
+        raise ValueError(f"mapping has no {into} for {column} value(s) {unknown}")
+    return frame.assign(**{into: values.map(dict(mapping))})
+
+
 def disconnects(
     compliance: pd.DataFrame,
     importance: pd.DataFrame | pd.Series,
@@ -966,6 +1041,7 @@ def disconnects(
     importance_col: str = "importance",
     compliance_target: float = 0.8,
     importance_line: float | str = "mean",
+    unaudited: str = "raise",
 ) -> pd.DataFrame:
     """Line internal compliance up against what customers say matters.
 
@@ -985,41 +1061,50 @@ def disconnects(
     on : str
         The key both tables share (e.g. ``"dimension"``).
     compliance_target : float
-        Compliance below this counts as falling short, in (0, 1].
+        Compliance below this counts as falling short, in [0, 1].
     importance_line : float or "mean" or "median"
         Importance at or above this counts as important.
+    unaudited : str
+        What to do with an area customers rate that has no checklist item:
+        ``"raise"`` (the default) or ``"flag"`` - keep it with ``audited`` False,
+        ``compliance`` NaN and ``blind_spot`` True if it is important. Its priority is
+        computed as if nothing were in place: until it is checked, assume the worst.
 
     Returns
     -------
     pandas.DataFrame
-        ``on``, ``compliance``, ``importance``, ``important``, ``short``, ``disconnect``
-        and ``priority``, sorted by ``priority`` (largest first). Keys present in only one
-        table are refused: every area needs both numbers.
+        ``on``, ``compliance``, ``importance``, ``audited``, ``important``, ``short``,
+        ``disconnect``, ``blind_spot`` and ``priority``, sorted by ``priority`` (largest
+        first). Areas in the checklist that customers do not rate are refused.
     """
     check_columns("compliance", compliance, [on, compliance_col])
     target = check_number("compliance_target", compliance_target, minimum=0, maximum=1)
+    check_one_of("unaudited", unaudited, ("raise", "flag"))
     if isinstance(importance, pd.Series):
         imp = importance.rename(importance_col).rename_axis(on).reset_index()
     else:
         imp = check_columns("importance", importance, [on, importance_col])[[on, importance_col]]
     left = compliance[[on, compliance_col]].rename(columns={compliance_col: "compliance"})
     right = imp.rename(columns={importance_col: "importance"})
-    only_left = sorted(set(left[on].astype(str)) - set(right[on].astype(str)))
-    only_right = sorted(set(right[on].astype(str)) - set(left[on].astype(str)))
-    if only_left or only_right:
+    left = left.assign(**{on: left[on].astype(str)})
+    right = right.assign(**{on: right[on].astype(str)})
+    only_left = sorted(set(left[on]) - set(right[on]))
+    only_right = sorted(set(right[on]) - set(left[on]))
+    if only_left or (only_right and unaudited == "raise"):
         raise ValueError(
             f"compliance and importance must cover the same {on} values; only in "
             f"compliance: {only_left}, only in importance: {only_right}"
+            + ("" if only_left else "; pass unaudited='flag' to keep unaudited areas")
         )
-    table = left.assign(**{on: left[on].astype(str)}).merge(
-        right.assign(**{on: right[on].astype(str)}), on=on
-    )
+    table = right.merge(left, on=on, how="left")[[on, "compliance", "importance"]]
     line = _line(importance_line, table["importance"], "importance_line")
     share = table["importance"] / table["importance"].sum()
+    table["audited"] = table["compliance"].notna()
     table["important"] = table["importance"] >= line
-    table["short"] = table["compliance"] < target
+    table["short"] = table["audited"] & (table["compliance"] < target)
     table["disconnect"] = table["important"] & table["short"]
-    table["priority"] = share * (1 - table["compliance"])
+    table["blind_spot"] = table["important"] & ~table["audited"]
+    table["priority"] = share * (1 - table["compliance"].fillna(0.0))
     return table.sort_values("priority", ascending=False, kind="stable").reset_index(drop=True)
 
 
@@ -1038,7 +1123,7 @@ def gap_scores(
     *,
     expectation: str = "expectation",
     perception: str = "perception",
-    item: str = "item",
+    item: str = "item_id",
     dimension: str = "dimension",
     by: str | Sequence[str] = (),
     scale: tuple[float, float] = (1, 7),
@@ -1143,7 +1228,7 @@ def dimension_scores(
     survey: pd.DataFrame,
     *,
     value: str,
-    respondent: str = "respondent",
+    respondent: str = "respondent_id",
     dimension: str = "dimension",
     by: str | Sequence[str] = (),
     scale: tuple[float, float] | None = (1, 7),
@@ -1327,7 +1412,7 @@ def wave_change(
     wave: str = "wave",
     first: Any = 1,
     second: Any = 2,
-    respondent: str = "respondent",
+    respondent: str = "respondent_id",
     dimension: str = "dimension",
     scale: tuple[float, float] | None = (1, 7),
     test: str = "welch",
@@ -1376,75 +1461,118 @@ def wave_change(
 
 
 def competitor_comparison(
-    ratings: pd.DataFrame,
+    survey: pd.DataFrame,
     *,
-    firm: str,
-    competitor: str,
-    value: str = "rating",
-    firm_col: str = "firm",
-    respondent: str = "respondent",
+    firm: str = "perception",
+    competitor: str = "competitor",
+    respondent: str = "respondent_id",
     dimension: str = "dimension",
-    paired: bool = True,
+    by: str | Sequence[str] = (),
     scale: tuple[float, float] = (1, 7),
     alpha: float = 0.05,
     adjust: str = "holm",
 ) -> pd.DataFrame:
     """The firm against a competitor on each dimension: who is ahead, and is it real?
 
-    ``difference = competitor - firm`` would read backwards for a manager, so here the
-    baseline is the competitor: ``difference = firm - competitor`` (positive: the firm is
-    ahead). With ``paired=True`` the same respondents rated both firms and the paired
-    t-test is used; otherwise Welch's test.
+    Each survey row holds one respondent's rating of one item for the firm (``firm``)
+    and for the competitor (``competitor``), so the two ratings are paired. Each
+    respondent's ratings are averaged within a dimension (:func:`dimension_scores`) and
+    the firm is compared with the competitor by the paired t-test
+    (``scipy.stats.ttest_rel``), Holm-adjusted over the comparisons
+    (:func:`compare_groups`). ``difference = firm - competitor``: positive means the firm
+    is ahead.
 
     Parameters
     ----------
-    ratings : pandas.DataFrame
-        Long format: one row per respondent, firm and item (or dimension).
+    survey : pandas.DataFrame
+        Long format, one row per respondent and item.
     firm, competitor : str
-        The two values of ``firm_col`` to compare.
-    value, firm_col, respondent, dimension : str
+        Columns with the ratings of the firm and of the competitor.
+    respondent, dimension : str
         Column names.
-    paired : bool
-        Whether each respondent rated both firms.
+    by : str or sequence of str
+        Extra grouping (e.g. ``"wave"``): one comparison per group and dimension.
     scale, alpha, adjust
-        See :func:`compare_groups`.
+        See :func:`dimension_scores` and :func:`compare_groups`.
 
     Returns
     -------
     pandas.DataFrame
-        As :func:`compare_groups`; ``mean_first`` is the competitor, ``mean_second`` the
-        firm.
+        One row per (by, dimension): ``n``, ``mean_firm``, ``mean_competitor``,
+        ``difference``, ``ci_low``, ``ci_high``, ``statistic``, ``p_value``,
+        ``p_adjusted``, ``significant`` and ``direction`` ("ahead", "behind",
+        "no difference").
     """
-    scores = dimension_scores(
-        ratings,
-        value=value,
-        respondent=respondent,
-        dimension=dimension,
-        by=firm_col,
-        scale=scale,
+    keys = [by] if isinstance(by, str) else list(by)
+    common = {"respondent": respondent, "dimension": dimension, "by": keys, "scale": scale}
+    ours = dimension_scores(survey, value=firm, **common)
+    theirs = dimension_scores(survey, value=competitor, **common)
+    stacked = pd.concat(
+        [ours.assign(_rated="firm"), theirs.assign(_rated="competitor")], ignore_index=True
     )
     table = compare_groups(
-        scores,
-        group=firm_col,
-        first=competitor,
-        second=firm,
-        by="dimension",
-        paired_on="respondent" if paired else None,
+        stacked,
+        group="_rated",
+        first="competitor",
+        second="firm",
+        by=[*keys, "dimension"],
+        paired_on="respondent",
         alpha=alpha,
         adjust=adjust,
     )
-    return table.rename(
-        columns={
-            "mean_first": f"mean_{_slug(competitor)}",
-            "mean_second": f"mean_{_slug(firm)}",
-            "n_first": f"n_{_slug(competitor)}",
-            "n_second": f"n_{_slug(firm)}",
-        }
-    ).assign(direction=lambda t: t["direction"].replace({"up": "ahead", "down": "behind"}))
+    table = table.rename(
+        columns={"mean_first": "mean_competitor", "mean_second": "mean_firm", "n_second": "n"}
+    ).drop(columns="n_first")
+    table["direction"] = table["direction"].map(
+        {"up": "ahead", "down": "behind", "no change": "no difference"}
+    )
+    front = [*keys, "dimension", "n", "mean_firm", "mean_competitor"]
+    return table[[*front, *[c for c in table.columns if c not in front]]]
 
 
-def _slug(text: str) -> str:
-    return "".join(ch if ch.isalnum() else "_" for ch in str(text).casefold()).strip("_")
+def stated_importance(
+    survey: pd.DataFrame,
+    *,
+    importance: str = "importance",
+    respondent: str = "respondent_id",
+    dimension: str = "dimension",
+    by: str | Sequence[str] = (),
+) -> pd.DataFrame:
+    """Mean importance each dimension gets from the respondents who stated it.
+
+    In the 100-point allocation of Parasuraman, Zeithaml & Berry (1991) each respondent
+    shares 100 points among the five dimensions; in a long survey table the points of a
+    dimension repeat on each of its items, so they are first reduced to one value per
+    respondent and dimension (:func:`dimension_scores`), then averaged.
+
+    Parameters
+    ----------
+    survey : pandas.DataFrame
+        Long format, one row per respondent and item.
+    importance, respondent, dimension : str
+        Column names.
+    by : str or sequence of str
+        Extra grouping, e.g. ``"wave"``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``by``..., ``dimension``, ``respondents`` and ``importance`` (mean points).
+    """
+    keys = [by] if isinstance(by, str) else list(by)
+    per_person = dimension_scores(
+        survey, value=importance, respondent=respondent, dimension=dimension, by=keys, scale=None
+    )
+    if (per_person["score"] < 0).any():
+        raise ValueError(f"survey[{importance!r}] must be >= 0")
+    out = (
+        per_person.groupby([*keys, "dimension"], observed=True, sort=True)["score"]
+        .agg(respondents="size", importance="mean")
+        .reset_index()
+    )
+    order = _dimension_order(out["dimension"], DIMENSIONS)
+    out["dimension"] = pd.Categorical(out["dimension"].astype(str), categories=order, ordered=True)
+    return out.sort_values([*keys, "dimension"], kind="stable").reset_index(drop=True)
 
 
 def importance_weights(importance: Mapping[str, float] | pd.Series) -> pd.Series:

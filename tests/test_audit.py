@@ -326,9 +326,16 @@ def test_disconnects_flag_important_and_short() -> None:
     # priority = importance share x (1 - compliance): 6.5/17 x 0.45 = 0.172 is the largest.
     assert table.index[0] == "reliability"
     assert table.loc["reliability", "priority"] == pytest.approx(6.5 / 17 * 0.45)
+    wider = pd.concat([importance, pd.Series({"assurance": 6.2})])
     with pytest.raises(ValueError, match="only in importance: \\['assurance'\\]"):
-        audit.disconnects(compliance, pd.concat([importance, pd.Series({"assurance": 5})]),
-                          on="dimension")  # fmt: skip
+        audit.disconnects(compliance, wider, on="dimension")
+    # Flagged instead: assurance is important (6.2 >= mean 5.8) and not audited -> a blind
+    # spot, ranked as if nothing were in place: 6.2 / 23.2 = 0.267, first.
+    flagged = audit.disconnects(compliance, wider, on="dimension", unaudited="flag")
+    top = flagged.iloc[0]
+    assert top["dimension"] == "assurance" and top["blind_spot"] and not top["audited"]
+    assert top["priority"] == pytest.approx(6.2 / 23.2)
+    assert not top["disconnect"]
 
 
 # --- SERVQUAL gaps -----------------------------------------------------------------------
@@ -348,7 +355,7 @@ def tiny_survey() -> pd.DataFrame:
         (2, "TAN1", "tangibles", 5, 5),
         (2, "TAN2", "tangibles", 5, 6),
     ]
-    return pd.DataFrame(rows, columns=["respondent", "item", "dimension", "E", "P"])
+    return pd.DataFrame(rows, columns=["respondent_id", "item_id", "dimension", "E", "P"])
 
 
 def test_gap_scores_hand_worked(tiny_survey: pd.DataFrame) -> None:
@@ -417,8 +424,8 @@ def _two_waves(drop: float, n: int = 300, seed: int = 7) -> pd.DataFrame:
                     pd.DataFrame(
                         {
                             "wave": wave,
-                            "respondent": np.arange(n),
-                            "item": f"{dim[:3].upper()}{k + 1}",
+                            "respondent_id": np.arange(n),
+                            "item_id": f"{dim[:3].upper()}{k + 1}",
                             "dimension": dim,
                             "perception": np.clip(np.round(latent), 1, 7),
                         }
@@ -469,24 +476,45 @@ def test_holm_adjustment_hand_worked() -> None:
     assert table["p_adjusted"].to_numpy() == pytest.approx(expected)
 
 
-def test_paired_comparison_uses_the_paired_t_test() -> None:
+def test_competitor_comparison_uses_the_paired_t_test() -> None:
+    # The same respondents rate both firms on each item: the paired t-test on the
+    # respondents' dimension means, checked against scipy directly.
     rng = np.random.default_rng(11)
     n = 80
-    base = rng.normal(5, 1, n)
+    base = rng.normal(5, 1, (n, 2))
     frame = pd.DataFrame(
         {
-            "firm": np.repeat(["Us", "Them"], n),
-            "respondent": np.tile(np.arange(n), 2),
+            "respondent_id": np.repeat(np.arange(n), 2),
             "dimension": "reliability",
-            "rating": np.clip(np.concatenate([base + 0.3, base]) + rng.normal(0, 0.3, 2 * n), 1, 7),
+            "item_id": np.tile(["REL1", "REL2"], n),
+            "perception": np.clip(np.round(base.ravel() + 0.4), 1, 7),
+            "competitor": np.clip(np.round(base.ravel() + rng.normal(0, 0.6, 2 * n)), 1, 7),
         }
     )
-    table = audit.competitor_comparison(frame, firm="Us", competitor="Them")
-    us = frame.loc[frame["firm"] == "Us", "rating"].to_numpy()
-    them = frame.loc[frame["firm"] == "Them", "rating"].to_numpy()
-    assert table["p_value"].iloc[0] == pytest.approx(stats.ttest_rel(us, them).pvalue)
+    table = audit.competitor_comparison(frame)
+    ours = frame.groupby("respondent_id")["perception"].mean()
+    theirs = frame.groupby("respondent_id")["competitor"].mean()
+    assert table["p_value"].iloc[0] == pytest.approx(stats.ttest_rel(ours, theirs).pvalue)
+    assert table["difference"].iloc[0] == pytest.approx((ours - theirs).mean())
     assert table["direction"].iloc[0] == "ahead"
-    assert {"mean_us", "mean_them"} <= set(table.columns)
+    assert table["n"].iloc[0] == n
+    assert list(table.columns[:4]) == ["dimension", "n", "mean_firm", "mean_competitor"]
+
+
+def test_stated_importance_counts_each_respondent_once() -> None:
+    # Respondent 1 gives reliability 40 points (on two item rows), respondent 2 gives 20:
+    # the mean is 30, not the mean of the three item rows.
+    frame = pd.DataFrame(
+        {
+            "respondent_id": [1, 1, 2, 1, 2],
+            "dimension": ["reliability", "reliability", "reliability", "empathy", "empathy"],
+            "importance": [40, 40, 20, 60, 80],
+        }
+    )
+    table = audit.stated_importance(frame).set_index("dimension")
+    assert table.loc["reliability", "importance"] == pytest.approx(30)
+    assert table.loc["reliability", "respondents"] == 2
+    assert [str(d) for d in table.index] == ["reliability", "empathy"]
 
 
 def test_compare_groups_validation() -> None:
@@ -596,3 +624,13 @@ def test_allocation_chart_shows_both_shares() -> None:
     assert shares[("C", "customers")] == pytest.approx(0.1)
     assert shares[("C", "interviews")] == pytest.approx(0.4)
     assert spec["encoding"]["tooltip"]
+
+
+def test_map_checklist_names_unmapped_areas() -> None:
+    checklist = pd.DataFrame({"area": ["delivery reliability", "payment", "parking"]})
+    with pytest.raises(ValueError, match=r"no dimension for area value\(s\) \['parking'\]"):
+        audit.map_checklist(checklist, audit.CEDAR_AREA_DIMENSIONS)
+    mapped = audit.map_checklist(checklist.iloc[:2], audit.CEDAR_AREA_DIMENSIONS)
+    assert mapped["dimension"].tolist() == ["reliability", "assurance"]
+    # Every mapped dimension is a SERVQUAL dimension or the measurement bucket.
+    assert set(audit.CEDAR_AREA_DIMENSIONS.values()) <= {*audit.DIMENSIONS, "measurement"}

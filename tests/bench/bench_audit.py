@@ -34,8 +34,8 @@ def _survey(respondents: int = 700, items: int = 22, seed: int = 1) -> pd.DataFr
     return pd.DataFrame(
         {
             "wave": np.repeat([1, 2], respondents * items),
-            "respondent": np.tile(np.repeat(np.arange(respondents), items), 2),
-            "item": np.tile([f"I{i:02d}" for i in range(items)], 2 * respondents),
+            "respondent_id": np.tile(np.repeat(np.arange(respondents), items), 2),
+            "item_id": np.tile([f"I{i:02d}" for i in range(items)], 2 * respondents),
             "dimension": np.tile(dims, 2 * respondents),
             "expectation": rng.integers(4, 8, n),
             "perception": rng.integers(2, 8, n),
