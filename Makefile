@@ -19,6 +19,7 @@ help:
 	@echo "make notebooks    re-execute lessons and solutions so stored outputs are current"
 	@echo "make exercises    rebuild exercises/ from solutions/"
 	@echo "make bench        time notebooks, widget callbacks and heavy functions"
+	@echo "make test-browser every lesson in JupyterLab in headless Chromium (needs chromium)"
 	@echo "make lock         refresh constraints.txt from the newest releases"
 
 $(BIN)/python:
@@ -70,9 +71,21 @@ lock:
 	rm -rf .venv-lock
 	$(PYTHON) -m venv .venv-lock
 	.venv-lock/bin/python -m pip install --quiet --upgrade pip
-	.venv-lock/bin/python -m pip install --quiet -e ".[test]"
+	.venv-lock/bin/python -m pip install --quiet -e ".[test,browser]"
 	.venv-lock/bin/python -m pip freeze --exclude-editable | grep -v '^casekit' > $(CONSTRAINTS)
 	rm -rf .venv-lock
 
 clean:
 	rm -rf $(VENV) .venv-latest .venv-lock .pytest_cache .ruff_cache .hypothesis test-artifacts
+
+# Browser tests: every lesson run in JupyterLab in headless Chromium, with outside traffic
+# blocked. Needs Debian's chromium (apt-get install -y chromium); Playwright never
+# downloads a browser. Screenshots and timings go to test-artifacts/browser/.
+.PHONY: test-browser
+
+$(VENV)/.installed-browser: pyproject.toml $(CONSTRAINTS) | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -c $(CONSTRAINTS) -e ".[test,browser]"
+	touch $@ $(VENV)/.installed-test $(VENV)/.installed-lab
+
+test-browser: $(VENV)/.installed-browser
+	$(BIN)/python -m pytest tests/browser --browser

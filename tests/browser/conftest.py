@@ -9,6 +9,7 @@ Screenshots, and a JSON file with the measured times, go to ``test-artifacts/bro
 
 from __future__ import annotations
 
+import importlib.util
 import json
 from collections.abc import Iterator
 from dataclasses import asdict
@@ -46,6 +47,24 @@ def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool 
     if collection_path.suffix == ".py" and collection_path.name.startswith("test_"):
         return True
     return None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """With ``--browser``, say at once what is missing instead of failing every test."""
+    if not config.getoption("--browser", default=False):
+        return
+    from tests.browser.lab import CHROMIUM, chromium_available
+
+    if importlib.util.find_spec("playwright") is None:
+        raise pytest.UsageError(
+            "the browser tests need Playwright: pip install -e '.[browser]' "
+            "(make test-browser does it)"
+        )
+    if not chromium_available():
+        raise pytest.UsageError(
+            f"the browser tests need Chromium at {CHROMIUM}: apt-get install -y chromium "
+            "(or set CASEKIT_CHROMIUM to another Chromium)"
+        )
 
 
 def _course(config: pytest.Config) -> Path:

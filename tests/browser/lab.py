@@ -588,6 +588,16 @@ class LabNotebook:
                 return
             time.sleep(0.1)
 
+    def wait_for_charts(self, count: int, timeout: float = 30.0) -> int:
+        """Wait until ``count`` charts show marks (a reopened notebook renders its cells
+        a batch at a time); return how many do when that happens or time runs out."""
+        deadline = time.monotonic() + timeout
+        while True:
+            drawn = sum(c["drawn"] for c in self.read()["charts"])
+            if drawn >= count or time.monotonic() > deadline:
+                return drawn
+            time.sleep(0.1)
+
     def read(self) -> dict[str, Any]:
         """Charts, widgets and widget problems in the panel right now."""
         return self.panel.evaluate(_READ_PANEL)
@@ -630,7 +640,7 @@ class LabNotebook:
         chart_ms: list[float] = []
         for _ in range(times):
             at_max = handle.get_attribute("aria-valuenow") == handle.get_attribute("aria-valuemax")
-            before = readout.text_content()
+            before = [readout.text_content(), handle.get_attribute("aria-valuenow")]
             self.panel.evaluate(_WATCH_MOVE)
             handle.press("ArrowLeft" if at_max else "ArrowRight")
             if not self._wait_update(widget, before, has_chart, timeout):
@@ -656,16 +666,19 @@ class LabNotebook:
         )
 
     def _wait_update(
-        self, widget: Any, before: str | None, has_chart: bool, timeout: float
+        self, widget: Any, before: list[str | None], has_chart: bool, timeout: float
     ) -> bool:
-        """Wait for the readout to move and the output to follow; False on time-out."""
+        """Wait for the slider to move and the output to follow; False on time-out."""
         from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
         try:
             self.page.wait_for_function(
                 """([root, before, hasChart]) => {
                   const rec = window.__casekitMove;
-                  const moved = root.querySelector('.widget-readout').textContent !== before;
+                  const slider = root.querySelector('.widget-slider');
+                  const value = slider.querySelector('.noUi-handle').getAttribute('aria-valuenow');
+                  const text = slider.querySelector('.widget-readout').textContent;
+                  const moved = text !== before[0] || value !== before[1];
                   if (!moved || rec.key === null || rec.change === null) return false;
                   if (!hasChart) return true;
                   const drawn = Array.from(root.querySelectorAll('canvas.marks, svg.marks'))

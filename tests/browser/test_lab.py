@@ -110,14 +110,12 @@ def test_reopened_notebook_shows_its_stored_charts(
     page = LabNotebook(context, lab, f"stored/{notebook}")
     try:
         page.open()
-        page.settle(timeout=30.0)
-        seen = page.read()
+        drawn = page.wait_for_charts(stored["vega"], timeout=30.0)
         page.screenshot(_shot(notebook, "-reopened"))
     finally:
         page.close()
         context.close()
         lab.shutdown_kernels()
-    drawn = sum(c["drawn"] for c in seen["charts"])
     record(
         notebook,
         reopened=f"{drawn}/{stored['vega']} drawn",
