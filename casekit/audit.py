@@ -101,6 +101,7 @@ __all__ = [
     "sample_size_mean",
     "sample_size_proportion",
     "stated_importance",
+    "survey_ipa_table",
     "visits_for_budget",
     "wave_change",
     "weighted_gap",
@@ -1218,10 +1219,10 @@ def _check_dimensions(name: str, values: pd.Series, dimensions: Sequence[str] | 
 
 
 def _dimension_order(values: pd.Series, dimensions: Sequence[str] | None) -> list[str]:
+    """Required dimensions first (or SERVQUAL's order), then any others as they appear."""
     seen = list(dict.fromkeys(values.astype(str)))
-    if dimensions is None:
-        return seen
-    return [*dimensions, *[d for d in seen if d not in dimensions]]
+    first = list(dimensions) if dimensions is not None else [d for d in DIMENSIONS if d in seen]
+    return [*first, *[d for d in seen if d not in first]]
 
 
 def dimension_scores(
@@ -1266,13 +1267,20 @@ def dimension_scores(
         _numeric_column("survey", frame, value)
     else:
         _check_ratings("survey", frame, [value], scale)
-    return (
+    out = (
         frame.groupby([*keys, respondent, dimension], observed=True, sort=True)[value]
         .mean()
         .rename("score")
         .reset_index()
         .rename(columns={respondent: "respondent", dimension: "dimension"})
     )
+    # SERVQUAL's order (tangibles ... empathy) rather than the alphabet, in every result.
+    order = _dimension_order(out["dimension"], DIMENSIONS)
+    present = [d for d in order if d in set(out["dimension"].astype(str))]
+    out["dimension"] = pd.Categorical(
+        out["dimension"].astype(str), categories=present, ordered=True
+    )
+    return out
 
 
 def compare_groups(
@@ -1575,6 +1583,67 @@ def stated_importance(
     return out.sort_values([*keys, "dimension"], kind="stable").reset_index(drop=True)
 
 
+def survey_ipa_table(
+    survey: pd.DataFrame,
+    *,
+    level: str = "item",
+    performance: str = "perception",
+    expectation: str = "expectation",
+    importance: str = "importance",
+    respondent: str = "respondent_id",
+    item: str = "item_id",
+    dimension: str = "dimension",
+    scale: tuple[float, float] = (1, 7),
+) -> pd.DataFrame:
+    """The input of :func:`importance_performance` from one wave of the survey.
+
+    Performance is the mean perception (of an item, or of a dimension: the mean of its
+    items); importance is the stated importance of the dimension
+    (:func:`stated_importance`), so the items of one dimension share it.
+
+    Parameters
+    ----------
+    survey : pandas.DataFrame
+        One wave of the long survey table.
+    level : str
+        ``"item"`` or ``"dimension"``.
+    performance, expectation, importance, respondent, item, dimension : str
+        Column names.
+    scale : (float, float)
+        Rating scale of ``performance`` and ``expectation``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``item`` (item level only), ``dimension``, ``importance``, ``performance``,
+        ``expectation`` and ``gap``.
+    """
+    check_one_of("level", level, ("item", "dimension"))
+    gaps = gap_scores(
+        survey,
+        expectation=expectation,
+        perception=performance,
+        item=item,
+        dimension=dimension,
+        scale=scale,
+        dimensions=None,
+    )
+    weights = stated_importance(
+        survey, importance=importance, respondent=respondent, dimension=dimension
+    )
+    weights = weights.assign(dimension=weights["dimension"].astype(str))[
+        ["dimension", "importance"]
+    ]
+    table = gaps["items" if level == "item" else "dimensions"]
+    table = table.assign(dimension=table["dimension"].astype(str)).merge(
+        weights, on="dimension", how="left"
+    )
+    front = (["item"] if level == "item" else []) + ["dimension", "importance"]
+    return table.rename(columns={"perception": "performance"})[
+        [*front, "performance", "expectation", "gap"]
+    ]
+
+
 def importance_weights(importance: Mapping[str, float] | pd.Series) -> pd.Series:
     """Importance turned into weights that add up to 1: ``w_d = I_d / Σ I``.
 
@@ -1690,9 +1759,10 @@ def importance_performance(
     Returns
     -------
     pandas.DataFrame
-        The table with ``importance_line``, ``performance_line``, ``quadrant`` (ordered
-        categorical) and ``distance`` (how far from the crossing, in scale points,
-        importance minus performance, for sorting within a quadrant) added.
+        The table with ``importance_line``, ``performance_line`` and ``quadrant``
+        (ordered categorical) added. Importance and performance may be on different
+        scales (points of 100 and a 1-7 rating): only their positions against the lines
+        are compared, never the numbers with each other.
     """
     needed = [importance, performance] + ([label] if label else [])
     frame = check_nonempty("table", check_columns("table", table, needed))
@@ -1711,7 +1781,6 @@ def importance_performance(
     out["importance_line"] = i_line
     out["performance_line"] = p_line
     out["quadrant"] = pd.Categorical(names, categories=_QUADRANT_ORDER, ordered=True)
-    out["distance"] = (imp - i_line) - (perf - p_line)
     return out
 
 
@@ -2093,6 +2162,10 @@ DIMENSION_ACTIONS = {
 }
 
 
+def _p_text(p: float) -> str:
+    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+
+
 def audit_findings(
     *,
     changes: pd.DataFrame | None = None,
@@ -2100,150 +2173,182 @@ def audit_findings(
     ipa: pd.DataFrame | None = None,
     competitor: pd.DataFrame | None = None,
     internal: pd.DataFrame | None = None,
+    checklist: pd.DataFrame | None = None,
     label: str = "item",
     competitor_name: str = "the competitor",
     actions: Mapping[str, str] | None = None,
+    weak_score: float = 1,
     max_findings: int = 5,
 ) -> list[Finding]:
-    """Turn audit results into a short list of findings, most urgent first.
+    """Turn audit results into a few findings, one per dimension, most urgent first.
 
-    Rules (each produces findings only where the evidence is there):
+    A good finding rests on more than one source. For each dimension this collects the
+    evidence against it from every result given:
 
-    1. a dimension that fell significantly between waves (:func:`wave_change`), priority 1;
-    2. attributes in IPA's "Concentrate here" quadrant (:func:`importance_performance`),
-       priority 1 if their gap is also the worst, else 2;
-    3. dimensions where the firm is significantly behind the competitor
-       (:func:`competitor_comparison`), priority 2;
-    4. internal disconnects (:func:`disconnects`), priority 2;
-    5. the dimension with the most negative gap (``gaps``, one row per dimension), if no
-       finding names it yet, priority 3.
+    * ``changes`` (:func:`wave_change`): a significant fall since the last wave;
+    * ``gaps`` (one row per dimension, from :func:`gap_scores`): a negative gap;
+    * ``ipa`` (:func:`importance_performance`, with a ``dimension`` column): attributes
+      in the "Concentrate here" quadrant;
+    * ``competitor`` (:func:`competitor_comparison`): significantly behind;
+    * ``internal`` (:func:`disconnects`): a disconnect or a blind spot;
+    * ``checklist`` (mapped with :func:`map_checklist`): practices scored at or below
+      ``weak_score``, with the auditor's evidence and the owner.
+
+    Priority 1 (act now) goes to a significant fall, or to an attribute that is both in
+    "Concentrate here" and a disconnect; priority 2 to any other of "Concentrate here",
+    behind the competitor or a disconnect; priority 3 (watch) to a negative gap or weak
+    practices alone. Checklist items in the ``"measurement"`` group that score at or
+    below ``weak_score`` give one more finding: the firm cannot see what it does not
+    measure.
 
     Parameters
     ----------
-    changes, gaps, ipa, competitor, internal : pandas.DataFrame, optional
-        Results of the functions named above.
+    changes, gaps, ipa, competitor, internal, checklist : pandas.DataFrame, optional
+        Results of the functions named above (any may be left out).
     label : str
         Column of ``ipa`` naming the attribute.
     competitor_name : str
         Name used in the text.
     actions : mapping, optional
         Dimension -> recommended action; default :data:`DIMENSION_ACTIONS`.
+    weak_score : float
+        Checklist scores at or below this count as weak.
     max_findings : int
         Keep at most this many (a report with twenty findings is not read).
 
     Returns
     -------
     list of Finding
+        Sorted by priority, then by the number of sources behind each.
     """
     todo = dict(DIMENSION_ACTIONS if actions is None else actions)
     keep = check_integer("max_findings", max_findings, minimum=1)
-    found: list[Finding] = []
-    named: set[str] = set()
+    weak = check_number("weak_score", weak_score, minimum=0)
+    evidence: dict[str, list[str]] = {}
+    flags: dict[str, set[str]] = {}
 
-    def action_for(dimension: str) -> str:
-        return todo.get(dimension, "Investigate the cause with the owner of the process.")
+    def note(dim: Any, flag: str, text: str) -> None:
+        key = str(dim)
+        evidence.setdefault(key, []).append(text)
+        flags.setdefault(key, set()).add(flag)
 
     if changes is not None:
-        check_columns("changes", changes, ["dimension", "difference", "p_adjusted", "direction"])
+        check_columns(
+            "changes",
+            changes,
+            ["dimension", "mean_first", "mean_second", "difference", "p_adjusted", "direction"],
+        )
         for row in changes[changes["direction"] == "down"].itertuples(index=False):
-            dim = str(row.dimension)
-            named.add(dim)
-            found.append(
-                Finding(
-                    title=f"{dim.capitalize()} fell between the survey waves",
-                    evidence=(
-                        f"Mean {dim} score {row.mean_first:.2f} → {row.mean_second:.2f} "
-                        f"({row.difference:+.2f} points; Welch t-test, Holm-adjusted "
-                        f"p = {row.p_adjusted:.2g})."
-                    ),
-                    action=action_for(dim),
-                    priority=1,
-                    source="external audit: wave-to-wave change",
-                )
+            note(
+                row.dimension,
+                "fell",
+                f"the mean score fell from {row.mean_first:.2f} to {row.mean_second:.2f} "
+                f"between the survey waves ({row.difference:+.2f} points; Welch t-test, "
+                f"Holm-adjusted {_p_text(row.p_adjusted)})",
+            )
+    if gaps is not None:
+        check_columns("gaps", gaps, ["dimension", "gap", "expectation", "perception"])
+        for row in gaps[gaps["gap"] < 0].itertuples(index=False):
+            note(
+                row.dimension,
+                "gap",
+                f"perception {row.perception:.2f} against expectation {row.expectation:.2f}, "
+                f"a gap of {row.gap:+.2f} points",
             )
     if ipa is not None:
-        check_columns("ipa", ipa, [label, "quadrant"])
-        focus = ipa[ipa["quadrant"] == _QUADRANT_ORDER[0]].sort_values("distance", ascending=False)
-        if len(focus):
-            dims = sorted(set(focus["dimension"].astype(str))) if "dimension" in focus else []
-            listed = ", ".join(focus[label].astype(str).head(5))
-            already = bool(dims) and set(dims) <= named
-            found.append(
-                Finding(
-                    title="Important attributes where performance lags",
-                    evidence=(
-                        f"{len(focus)} attribute(s) in the 'Concentrate here' quadrant "
-                        f"(importance at or above the line, performance below it): {listed}."
-                    ),
-                    action=(
-                        "Move improvement budget to these attributes first"
-                        + (f" ({', '.join(dims)})" if dims else "")
-                        + "; take it from 'Possible overkill' attributes if needed."
-                    ),
-                    priority=2 if already else 1,
-                    source="importance-performance analysis",
-                )
-            )
-            named.update(dims)
+        check_columns("ipa", ipa, [label, "dimension", "quadrant"])
+        focus = ipa[ipa["quadrant"] == _QUADRANT_ORDER[0]]
+        for dim, part in focus.groupby(focus["dimension"].astype(str), sort=False):
+            names = ", ".join(part[label].astype(str))
+            note(dim, "concentrate", f"{names} in IPA's 'Concentrate here' quadrant")
     if competitor is not None:
         check_columns("competitor", competitor, ["dimension", "difference", "direction"])
         for row in competitor[competitor["direction"] == "behind"].itertuples(index=False):
-            dim = str(row.dimension)
-            found.append(
-                Finding(
-                    title=f"Behind {competitor_name} on {dim}",
-                    evidence=(
-                        f"{dim.capitalize()}: {row.difference:+.2f} points against "
-                        f"{competitor_name} (adjusted p = {row.p_adjusted:.2g})."
-                    ),
-                    action=action_for(dim) + f" Benchmark how {competitor_name} does it.",
-                    priority=2,
-                    source="external audit: competitor benchmark",
-                )
+            note(
+                row.dimension,
+                "behind",
+                f"{abs(row.difference):.2f} points behind {competitor_name} "
+                f"(paired t-test, Holm-adjusted {_p_text(row.p_adjusted)})",
             )
-            named.add(dim)
     if internal is not None:
-        check_columns("internal", internal, ["compliance", "importance", "disconnect"])
+        check_columns(
+            "internal", internal, ["compliance", "importance", "disconnect", "blind_spot"]
+        )
         key = internal.columns[0]
-        for row in internal[internal["disconnect"]].itertuples(index=False):
-            area = str(getattr(row, key))
-            found.append(
-                Finding(
-                    title=f"Disconnect: {area} matters to customers but practice falls short",
-                    evidence=(
-                        f"Checklist compliance {row.compliance:.0%} while customers rate its "
-                        f"importance {row.importance:.2f} (above the line)."
-                    ),
-                    action=action_for(area)
-                    if area in todo
-                    else (
-                        "Close the checklist gaps in this area: name an owner and a date, "
-                        "re-audit the items."
-                    ),
-                    priority=2,
-                    source="internal audit: checklist against importance",
+        for row in internal.itertuples(index=False):
+            dim = getattr(row, key)
+            if row.disconnect:
+                note(
+                    dim,
+                    "disconnect",
+                    f"internal checklist compliance only {row.compliance:.0%} on a dimension "
+                    f"customers rank high (importance {row.importance:.1f})",
                 )
-            )
-            named.add(area)
-    if gaps is not None:
-        check_columns("gaps", gaps, ["dimension", "gap"])
-        worst = gaps.loc[gaps["gap"].idxmin()]
-        dim = str(worst["dimension"])
-        if dim not in named and worst["gap"] < 0:
-            found.append(
+            elif row.blind_spot:
+                note(dim, "blind", "no checklist item covers it although customers rank it high")
+    measurement: list[str] = []
+    if checklist is not None:
+        check_columns("checklist", checklist, ["dimension", "area", "score", "evidence"])
+        low = checklist[_numeric_column("checklist", checklist, "score") <= weak]
+        for row in low.itertuples(index=False):
+            owner = f" (owner: {row.owner})" if hasattr(row, "owner") else ""
+            text = f"'{row.area}' scored {row.score:g} in the checklist{owner}: {row.evidence}"
+            if row.dimension == "measurement":
+                measurement.append(text)
+            else:
+                note(row.dimension, "weak", text.rstrip("."))
+
+    found: list[tuple[int, int, Finding]] = []
+    for dim, texts in evidence.items():
+        f = flags[dim]
+        if "fell" in f or ("concentrate" in f and "disconnect" in f):
+            priority = 1
+        elif f & {"concentrate", "behind", "disconnect", "blind"}:
+            priority = 2
+        else:
+            priority = 3
+        if "fell" in f:
+            headline = "has fallen since the last survey"
+        elif "concentrate" in f:
+            headline = "matters most and is under-delivered"
+        elif "behind" in f:
+            headline = f"lags {competitor_name}"
+        elif "disconnect" in f or "blind" in f:
+            headline = "internal practice does not match what customers value"
+        else:
+            headline = "falls short of expectations"
+        found.append(
+            (
+                priority,
+                -len(f),
                 Finding(
-                    title=f"Largest gap: {dim}",
-                    evidence=(
-                        f"{dim.capitalize()} has the most negative gap, {worst['gap']:+.2f} "
-                        "points (perception below expectation)."
+                    title=f"{dim.capitalize()} {headline}",
+                    evidence="; ".join(texts) + ".",
+                    action=todo.get(dim, "Find the cause with the owner of the process."),
+                    priority=priority,
+                    source=", ".join(sorted(f)),
+                ),
+            )
+        )
+    if measurement:
+        found.append(
+            (
+                3,
+                0,
+                Finding(
+                    title="Parts of the service are not being measured",
+                    evidence="; ".join(t.rstrip(".") for t in measurement) + ".",
+                    action=(
+                        "Restart the missing measurements (see the decision table of "
+                        "investigation methods) so that the next audit can see these areas."
                     ),
-                    action=action_for(dim),
                     priority=3,
-                    source="external audit: gap scores",
-                )
+                    source="internal audit: measurement practices",
+                ),
             )
-    found.sort(key=lambda f: f.priority)
-    return found[:keep]
+        )
+    found.sort(key=lambda t: (t[0], t[1]))
+    return [f for *_, f in found][:keep]
 
 
 def audit_report(findings: Sequence[Finding], *, title: str = "Service audit: findings") -> str:

@@ -594,21 +594,38 @@ def test_findings_and_report_from_results() -> None:
     ipa = audit.importance_performance(
         pd.DataFrame(
             {
-                "item": ["REL1", "TAN1"],
-                "dimension": ["reliability", "tangibles"],
-                "importance": [6.6, 4.0],
-                "performance": [4.1, 5.5],
+                "item": ["REL1", "TAN1", "EMP1"],
+                "dimension": ["reliability", "tangibles", "empathy"],
+                "importance": [30, 10, 25],
+                "performance": [4.1, 5.5, 4.0],
             }
         ),
         label="item",
     )
-    findings = audit.audit_findings(changes=changes, ipa=ipa)
-    assert findings[0].priority == 1
-    assert "Reliability fell" in findings[0].title
-    assert "Welch" in findings[0].evidence
+    checklist = pd.DataFrame(
+        {
+            "dimension": ["reliability", "measurement", "empathy"],
+            "area": ["delivery", "mystery shopping", "hours"],
+            "score": [1, 0, 3],
+            "evidence": ["Slots missed.", "None since 2022.", "Fine."],
+        }
+    )
+    findings = audit.audit_findings(changes=changes, ipa=ipa, checklist=checklist)
+    # Reliability: a significant fall -> priority 1, with three sources behind it.
+    first = findings[0]
+    assert first.priority == 1 and first.title.startswith("Reliability has fallen")
+    assert "Welch" in first.evidence and "REL1" in first.evidence
+    assert "'delivery' scored 1" in first.evidence
+    # Empathy: in "Concentrate here" (25 >= mean 21.7, 4.0 < mean 4.53) but no fall -> 2.
+    empathy = next(f for f in findings if f.title.startswith("Empathy"))
+    assert empathy.priority == 2
+    # Tangibles has nothing against it: no finding. Mystery shopping at 0: a measurement
+    # finding, priority 3, last.
+    assert not any(f.title.startswith("Tangibles") for f in findings)
+    assert findings[-1].title.startswith("Parts of the service are not being measured")
+    assert findings[-1].priority == 3
     report = audit.audit_report(findings)
     assert report.count("*Evidence:*") == len(findings) == report.count("*Action:*")
-    assert "REL1" in report
     assert "No finding" in audit.audit_report([])
     with pytest.raises(ValueError, match="evidence must be a non-empty text"):
         audit.Finding(title="x", evidence=" ", action="y")
@@ -634,3 +651,22 @@ def test_map_checklist_names_unmapped_areas() -> None:
     assert mapped["dimension"].tolist() == ["reliability", "assurance"]
     # Every mapped dimension is a SERVQUAL dimension or the measurement bucket.
     assert set(audit.CEDAR_AREA_DIMENSIONS.values()) <= {*audit.DIMENSIONS, "measurement"}
+
+
+def test_survey_ipa_table_hand_worked(tiny_survey: pd.DataFrame) -> None:
+    # Respondent 1 gives reliability 60 and tangibles 40 points, respondent 2 gives 80 and
+    # 20: stated importance 70 and 30. REL1 performance (5 + 3) / 2 = 4.0.
+    points = {(1, "reliability"): 60, (1, "tangibles"): 40, (2, "reliability"): 80,
+              (2, "tangibles"): 20}  # fmt: skip
+    survey = tiny_survey.assign(
+        importance=[points[(r, d)] for r, d in zip(tiny_survey["respondent_id"],
+                                                   tiny_survey["dimension"], strict=True)],
+    )  # fmt: skip
+    items = audit.survey_ipa_table(survey, expectation="E", performance="P").set_index("item")
+    assert items.loc["REL1", "importance"] == pytest.approx(70)
+    assert items.loc["REL1", "performance"] == pytest.approx(4.0)
+    assert items.loc["TAN2", "importance"] == pytest.approx(30)
+    dims = audit.survey_ipa_table(survey, expectation="E", performance="P", level="dimension")
+    dims = dims.set_index("dimension")
+    assert dims.loc["reliability", "performance"] == pytest.approx(4.75)
+    assert dims.loc["reliability", "gap"] == pytest.approx(-1.75)
