@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import shutil
 from collections.abc import Iterator
 from dataclasses import asdict
 from pathlib import Path
@@ -65,6 +66,7 @@ def pytest_configure(config: pytest.Config) -> None:
             f"the browser tests need Chromium at {CHROMIUM}: apt-get install -y chromium "
             "(or set CASEKIT_CHROMIUM to another Chromium)"
         )
+    shutil.rmtree(ARTIFACTS, ignore_errors=True)  # pictures of this run only
 
 
 def _course(config: pytest.Config) -> Path:
