@@ -1566,7 +1566,7 @@ def holdout_chart(table: pd.DataFrame, *, holdout_label: str = "holdout period")
                 alt.Tooltip("customers:Q", title="Customers", format=","),
             ],
         )
-        .properties(title="Conditional expectations: model against the holdout")
+        .properties(title="Conditional expectations: model against the holdout", width=560)
     )
 
 
