@@ -88,6 +88,7 @@ __all__ = [
     "competitor_comparison",
     "compliance_chart",
     "design_audit",
+    "difference_chart",
     "dimension_scores",
     "disconnects",
     "gap_chart",
@@ -100,6 +101,7 @@ __all__ = [
     "mystery_shopping_plan",
     "sample_size_mean",
     "sample_size_proportion",
+    "sampling_frame",
     "stated_importance",
     "survey_ipa_table",
     "visits_for_budget",
@@ -307,6 +309,75 @@ def sample_size_mean(
     z = z_value(confidence)
     n0 = np.array((z * sigma / e) ** 2)
     return _rounded(_finite_population(n0, population), round_up)
+
+
+def sampling_frame(
+    transactions: pd.DataFrame,
+    customers: pd.DataFrame,
+    *,
+    opens: str | pd.Timestamp,
+    by: str,
+    active_days: int = 90,
+    value: str = "margin",
+    value_days: int = 365,
+    customer: str = "customer_id",
+    timestamp: str = "timestamp",
+) -> pd.DataFrame:
+    """Who can be sampled for a survey that opens on ``opens``, counted by segment.
+
+    The frame is the customers who bought in the ``active_days`` before the survey
+    opens (the course's survey invites exactly those). For allocation by value, each
+    segment's value per customer is the mean of ``value`` (e.g. margin, Php) per active
+    customer over the ``value_days`` before the survey opens.
+
+    Parameters
+    ----------
+    transactions : pandas.DataFrame
+        One row per purchase, with ``customer``, ``timestamp`` and ``value``.
+    customers : pandas.DataFrame
+        One row per customer, with ``customer`` and ``by``.
+    opens : str or Timestamp
+        First day of the survey.
+    by : str
+        Column of ``customers`` to count by (e.g. ``"lifestyle_segment"``).
+    active_days, value_days : int
+        Look-back windows, in days (>= 1).
+    value, customer, timestamp : str
+        Column names.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per segment: ``segment``, ``customers`` and ``value_per_customer``.
+    """
+    check_columns("transactions", transactions, [customer, timestamp, value])
+    check_columns("customers", customers, [customer, by])
+    try:
+        start = pd.Timestamp(opens)
+    except (ValueError, TypeError):
+        raise ValueError(f"opens must be a date such as '2024-10-01', got {opens!r}") from None
+    recent = check_integer("active_days", active_days, minimum=1)
+    window = check_integer("value_days", value_days, minimum=1)
+    when = transactions[timestamp]
+    before = when < start
+    active = transactions.loc[before & (when >= start - pd.Timedelta(days=recent)), customer]
+    worth = (
+        transactions.loc[before & (when >= start - pd.Timedelta(days=window))]
+        .groupby(customer)[value]
+        .sum()
+    )
+    frame = customers.loc[customers[customer].isin(active.unique()), [customer, by]]
+    if frame.empty:
+        raise ValueError(f"no customer bought in the {recent} days before {start.date()}")
+    frame = frame.assign(_value=frame[customer].map(worth).fillna(0.0).to_numpy())
+    out = (
+        frame.groupby(by, observed=True, sort=True)
+        .agg(customers=(customer, "size"), value_per_customer=("_value", "mean"))
+        .reset_index()
+        .rename(columns={by: "segment"})
+    )
+    out["segment"] = out["segment"].astype(str)
+    return out
 
 
 def _largest_remainder(quota: np.ndarray, total: int) -> np.ndarray:
@@ -1790,8 +1861,11 @@ def ipa_chart(
     importance: str = "importance",
     performance: str = "performance",
     label: str = "item",
+    group: str | None = None,
+    labels: bool = True,
     title: str = "Importance-performance analysis",
-    scale_label: str = "mean rating, 1-7",
+    importance_title: str = "Importance (mean rating, 1-7)",
+    performance_title: str = "Performance (mean rating, 1-7)",
 ) -> alt.LayerChart:
     """The IPA grid: attributes as points, the two lines, the quadrants named.
 
@@ -1801,72 +1875,90 @@ def ipa_chart(
         The output of :func:`importance_performance` (a few dozen rows at most).
     importance, performance, label : str
         Column names.
-    title, scale_label : str
-        Chart title and the unit shown in the axis titles.
+    group : str, optional
+        Column shown as the points' shape (e.g. ``"dimension"``).
+    labels : bool
+        Write each point's label next to it. Turn off when many points share a row (they
+        would overlap); the tooltip still names each point.
+    title, importance_title, performance_title : str
+        Chart and axis titles (axis titles with their units).
     """
-    check_columns(
-        "ipa",
-        ipa,
-        [importance, performance, label, "quadrant", "importance_line", "performance_line"],
-    )
-    data = ipa[[label, importance, performance, "quadrant"]].astype({"quadrant": str})
+    cols = [label, importance, performance, "quadrant", "importance_line", "performance_line"]
+    check_columns("ipa", ipa, cols + ([group] if group else []))
+    keep = [label, importance, performance, "quadrant"] + ([group] if group else [])
+    data = ipa[keep].astype({"quadrant": str})
     data = data.rename(columns={label: "label", importance: "imp", performance: "perf"})
     i_line = float(ipa["importance_line"].iloc[0])
     p_line = float(ipa["performance_line"].iloc[0])
-    pad_x = 0.15 * max(float(np.ptp(data["perf"])), 0.2)
-    pad_y = 0.15 * max(float(np.ptp(data["imp"])), 0.2)
-    x_dom = [float(data["perf"].min()) - pad_x, float(data["perf"].max()) + pad_x]
-    y_dom = [float(data["imp"].min()) - pad_y, float(data["imp"].max()) + pad_y]
-    x = alt.X("perf:Q", title=f"Performance ({scale_label})", scale=alt.Scale(domain=x_dom))
-    y = alt.Y("imp:Q", title=f"Importance ({scale_label})", scale=alt.Scale(domain=y_dom))
+    low_x, high_x = min(data["perf"].min(), p_line), max(data["perf"].max(), p_line)
+    low_y, high_y = min(data["imp"].min(), i_line), max(data["imp"].max(), i_line)
+    pad_x = 0.12 * max(high_x - low_x, 0.2)
+    pad_y = 0.12 * max(high_y - low_y, 0.2)
+    x_dom = [float(low_x - pad_x), float(high_x + pad_x)]
+    y_dom = [float(low_y - pad_y), float(high_y + pad_y)]
+    x_scale = alt.Scale(domain=x_dom, zero=False, nice=False)
+    y_scale = alt.Scale(domain=y_dom, zero=False, nice=False)
+    x = alt.X("perf:Q", title=performance_title, scale=x_scale)
+    y = alt.Y("imp:Q", title=importance_title, scale=y_scale)
     colour = alt.Color(
         "quadrant:N", title="Quadrant", scale=alt.Scale(domain=list(_QUADRANT_ORDER))
     )
-    points = (
-        alt.Chart(data)
-        .mark_point(size=90, filled=True)
-        .encode(
-            x=x,
-            y=y,
-            color=colour,
-            tooltip=[
-                alt.Tooltip("label:N", title="Attribute"),
-                alt.Tooltip("imp:Q", title="Importance", format=".2f"),
-                alt.Tooltip("perf:Q", title="Performance", format=".2f"),
-                alt.Tooltip("quadrant:N", title="Quadrant"),
-            ],
-        )
-    )
-    text = (
-        alt.Chart(data).mark_text(align="left", dx=7, fontSize=11).encode(x=x, y=y, text="label:N")
-    )
+    tooltip = [
+        alt.Tooltip("label:N", title="Attribute"),
+        alt.Tooltip("imp:Q", title="Importance", format=".2f"),
+        alt.Tooltip("perf:Q", title="Performance", format=".2f"),
+        alt.Tooltip("quadrant:N", title="Quadrant"),
+    ]
+    encoding: dict[str, Any] = {"x": x, "y": y, "color": colour, "tooltip": tooltip}
+    if group:
+        data[group] = data[group].astype(str)
+        encoding["shape"] = alt.Shape(f"{group}:N", title=group.capitalize())
+        tooltip.insert(1, alt.Tooltip(f"{group}:N", title=group.capitalize()))
+    points = alt.Chart(data).mark_point(size=110, filled=True, opacity=0.85).encode(**encoding)
+    layers: list[alt.Chart] = []
     rules = pd.DataFrame({"x": [p_line], "y": [i_line]})
-    vline = alt.Chart(rules).mark_rule(strokeDash=[4, 4], color="#666").encode(x="x:Q")
-    hline = alt.Chart(rules).mark_rule(strokeDash=[4, 4], color="#666").encode(y="y:Q")
+    layers.append(
+        alt.Chart(rules)
+        .mark_rule(strokeDash=[4, 4], color="#666")
+        .encode(x=alt.X("x:Q", scale=x_scale))
+    )
+    layers.append(
+        alt.Chart(rules)
+        .mark_rule(strokeDash=[4, 4], color="#666")
+        .encode(y=alt.Y("y:Q", scale=y_scale))
+    )
     corners = pd.DataFrame(
         {
             "x": [x_dom[0], x_dom[1], x_dom[0], x_dom[1]],
             "y": [y_dom[1], y_dom[1], y_dom[0], y_dom[0]],
             "name": list(_QUADRANT_ORDER),
-            "align": ["left", "right", "left", "right"],
+            "side": ["left", "right", "left", "right"],
+            "base": ["top", "top", "bottom", "bottom"],
         }
     )
-    names = [
-        alt.Chart(corners[corners["align"] == side])
-        .mark_text(
-            align=side,
-            baseline="middle",
-            dx=4 if side == "left" else -4,
-            color="#555",
-            fontStyle="italic",
-            fontSize=12,
+    for side in ("left", "right"):
+        for base in ("top", "bottom"):
+            layers.append(
+                alt.Chart(corners[(corners["side"] == side) & (corners["base"] == base)])
+                .mark_text(
+                    align=side,
+                    baseline=base,
+                    dx=5 if side == "left" else -5,
+                    dy=4 if base == "top" else -4,
+                    color="#555",
+                    fontStyle="italic",
+                    fontSize=12,
+                )
+                .encode(x=alt.X("x:Q", scale=x_scale), y=alt.Y("y:Q", scale=y_scale), text="name:N")
+            )
+    layers.append(points)
+    if labels:
+        layers.append(
+            alt.Chart(data)
+            .mark_text(align="left", dx=8, fontSize=11)
+            .encode(x=x, y=y, text="label:N")
         )
-        .encode(x="x:Q", y="y:Q", text="name:N")
-        for side in ("left", "right")
-    ]
-    return alt.layer(vline, hline, *names, points, text).properties(
-        title=title, width=520, height=380
-    )
+    return alt.layer(*layers).properties(title=title, width=520, height=380)
 
 
 # --- charts of gaps and compliance -------------------------------------------------------
@@ -1911,6 +2003,64 @@ def gap_chart(
     bars = alt.Chart(data).mark_bar().encode(**encoding)
     zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color="#333").encode(x="x:Q")
     return alt.layer(bars, zero).properties(title=title, width=480, height=260)
+
+
+def difference_chart(
+    table: pd.DataFrame,
+    *,
+    title: str,
+    axis_title: str = "Difference (scale points)",
+    by: str = "dimension",
+) -> alt.LayerChart:
+    """Differences with their confidence intervals, one bar per row, significant ones dark.
+
+    Draws the output of :func:`compare_groups`, :func:`wave_change` or
+    :func:`competitor_comparison`: a bar for ``difference`` and a line from ``ci_low``
+    to ``ci_high``. A bar whose interval does not cross zero is usually also significant;
+    the colour follows the (adjusted) test.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        With ``by``, ``difference``, ``ci_low``, ``ci_high``, ``p_adjusted`` and
+        ``significant``.
+    title, axis_title : str
+        Chart title and the title of the difference axis (with its unit).
+    by : str
+        Column with the row labels.
+    """
+    cols = [by, "difference", "ci_low", "ci_high", "p_adjusted", "significant"]
+    check_columns("table", table, cols)
+    data = table[cols].copy()
+    data[by] = data[by].astype(str)
+    data["result"] = np.where(data["significant"], "significant", "not significant")
+    order = list(data[by])
+    y = alt.Y(f"{by}:N", title=None, sort=order)
+    bars = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            y=y,
+            x=alt.X("difference:Q", title=axis_title),
+            color=alt.Color(
+                "result:N",
+                title="Adjusted test",
+                scale=alt.Scale(
+                    domain=["significant", "not significant"], range=["#0072B2", "#BBBBBB"]
+                ),
+            ),
+            tooltip=[
+                alt.Tooltip(f"{by}:N", title=by.capitalize()),
+                alt.Tooltip("difference:Q", title="Difference", format="+.2f"),
+                alt.Tooltip("ci_low:Q", title="CI low", format="+.2f"),
+                alt.Tooltip("ci_high:Q", title="CI high", format="+.2f"),
+                alt.Tooltip("p_adjusted:Q", title="Adjusted p", format=".3g"),
+            ],
+        )
+    )
+    whiskers = alt.Chart(data).mark_rule(color="#333").encode(y=y, x="ci_low:Q", x2="ci_high:Q")
+    zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color="#333").encode(x="x:Q")
+    return alt.layer(bars, whiskers, zero).properties(title=title, width=460, height=alt.Step(30))
 
 
 def compliance_chart(

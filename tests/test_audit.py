@@ -670,3 +670,36 @@ def test_survey_ipa_table_hand_worked(tiny_survey: pd.DataFrame) -> None:
     dims = dims.set_index("dimension")
     assert dims.loc["reliability", "performance"] == pytest.approx(4.75)
     assert dims.loc["reliability", "gap"] == pytest.approx(-1.75)
+
+
+def test_sampling_frame_hand_worked() -> None:
+    # Survey opens 1 Oct. A bought on 15 Sep (active) and in March (value only); B only in
+    # March (not active); C on 30 Sep (active). Values over the year: A 100 + 50, C 70.
+    transactions = pd.DataFrame(
+        {
+            "customer_id": ["A", "A", "B", "C", "C"],
+            "timestamp": pd.to_datetime(
+                ["2024-09-15", "2024-03-01", "2024-03-01", "2024-09-30", "2024-10-02"]
+            ),
+            "margin": [100.0, 50.0, 80.0, 70.0, 999.0],
+        }
+    )
+    customers = pd.DataFrame({"customer_id": ["A", "B", "C"], "segment": ["x", "x", "y"]})
+    frame = audit.sampling_frame(transactions, customers, opens="2024-10-01", by="segment")
+    assert frame.to_dict("list") == {
+        "segment": ["x", "y"],
+        "customers": [1, 1],
+        "value_per_customer": [150.0, 70.0],
+    }
+    with pytest.raises(ValueError, match="no customer bought"):
+        audit.sampling_frame(transactions, customers, opens="2020-01-01", by="segment")
+
+
+def test_difference_chart_draws_intervals() -> None:
+    table = audit.wave_change(_two_waves(drop=0.5))
+    spec = audit.difference_chart(table, title="Wave 2 minus wave 1").to_dict()
+    marks = [layer["mark"]["type"] if isinstance(layer["mark"], dict) else layer["mark"]
+             for layer in spec["layer"]]  # fmt: skip
+    assert marks[:2] == ["bar", "rule"]
+    assert spec["layer"][1]["encoding"]["x2"]["field"] == "ci_high"
+    assert spec["layer"][0]["encoding"]["tooltip"]
