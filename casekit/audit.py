@@ -10,20 +10,25 @@ A customer service audit asks two questions (seed 000, LO 5-3):
 This module holds the arithmetic of both, and of planning them:
 
 * internal audit - :func:`checklist_compliance` scores a checklist of policies and
-  practices by transaction phase and area; :func:`disconnects` lines compliance up
-  against what customers say matters;
+  practices by transaction phase and area; :func:`map_checklist` places each area in a
+  survey dimension and :func:`disconnects` lines compliance up against what customers
+  say matters;
 * external audit - :func:`gap_scores` (SERVQUAL gaps, perception minus expectation, per
-  item and dimension), :func:`weighted_gap` (weighted by importance),
-  :func:`compare_groups` with its wrappers :func:`wave_change` and
+  item and dimension), :func:`stated_importance` and :func:`weighted_gap` (weighted by
+  importance), :func:`compare_groups` with its wrappers :func:`wave_change` and
   :func:`competitor_comparison` (differences with a significance test from SciPy and a
   Holm correction from statsmodels);
-* :func:`importance_performance` - Martilla & James's (1977) four quadrants;
-* audit design - :func:`sample_size_proportion`, :func:`sample_size_mean` (Cochran 1977,
-  with the finite-population correction), :func:`allocate_sample`,
-  :func:`mystery_shopping_plan`, :func:`visits_for_budget`, :func:`audit_cost` and
-  :func:`design_audit`, which puts them together;
+* :func:`importance_performance` - Martilla & James's (1977) four quadrants, fed by
+  :func:`survey_ipa_table`;
+* audit design - :func:`sampling_frame` (who can be invited), :func:`sample_size_proportion`,
+  :func:`sample_size_mean` (Cochran 1977, with the finite-population correction),
+  :func:`allocate_sample`, :func:`mystery_shopping_plan`, :func:`visits_for_budget`,
+  :func:`audit_cost` and :func:`design_audit`, which puts them together;
+* choosing a method - :func:`investigation_methods`, a decision table;
 * reporting - :class:`Finding`, :func:`audit_findings` and :func:`audit_report` turn
-  results into findings written as evidence → action.
+  results into findings written as evidence → action;
+* charts - :func:`allocation_chart`, :func:`compliance_chart`, :func:`gap_chart`,
+  :func:`difference_chart` and :func:`ipa_chart`.
 
 Scales. Survey answers are Likert ratings on a closed scale, 1 to 7 by default as in
 SERVQUAL (Parasuraman, Zeithaml & Berry, 1988); every function that reads ratings takes
@@ -34,6 +39,9 @@ References
 Cochran, W. G. (1977). *Sampling Techniques*, 3rd ed. Wiley. (Chapter 4: sample size for
 proportions and means; the finite-population correction.)
 
+Holm, S. (1979). A simple sequentially rejective multiple test procedure. *Scandinavian
+Journal of Statistics* 6(2), 65-70.
+
 Krejcie, R. V. & Morgan, D. W. (1970). Determining sample size for research activities.
 *Educational and Psychological Measurement* 30, 607-610.
 
@@ -43,6 +51,9 @@ Marketing* 41(1), 77-79.
 Parasuraman, A., Zeithaml, V. A. & Berry, L. L. (1988). SERVQUAL: a multiple-item scale
 for measuring consumer perceptions of service quality. *Journal of Retailing* 64(1),
 12-40.
+
+Welch, B. L. (1947). The generalization of "Student's" problem when several different
+population variances are involved. *Biometrika* 34(1-2), 28-35.
 """
 
 from __future__ import annotations
@@ -907,7 +918,8 @@ def design_audit(
             cost_per_visit=cost_per_visit,
         )
     else:
-        plan = mystery_shopping_plan(["-"], visits_per_scenario=1, scenarios=scenarios).iloc[:0]
+        # No mystery shopping: an empty plan with the usual columns (and checked scenarios).
+        plan = mystery_shopping_plan(["none"], scenarios=scenarios).iloc[:0].reset_index(drop=True)
     cost = audit_cost(
         completes=n,
         response_rate=rate,
