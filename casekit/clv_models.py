@@ -888,12 +888,10 @@ def simulate_bgnbd(
 # --------------------------------------------------------------------------------------
 
 
-def _gamma_gamma_objective(
-    log_params: np.ndarray, x: np.ndarray, m: np.ndarray, w: np.ndarray
-) -> tuple[float, np.ndarray]:
-    p, q, g = np.exp(log_params)
+def _gamma_gamma_ll(p: float, q: float, g: float, x: np.ndarray, m: np.ndarray) -> np.ndarray:
+    """Log-density of each mean repeat spend ``m`` over ``x`` transactions."""
     px = p * x
-    ll = (
+    return (
         gammaln(px + q)
         - gammaln(px)
         - gammaln(q)
@@ -902,6 +900,14 @@ def _gamma_gamma_objective(
         + px * np.log(x)
         - (px + q) * np.log(g + m * x)
     )
+
+
+def _gamma_gamma_objective(
+    log_params: np.ndarray, x: np.ndarray, m: np.ndarray, w: np.ndarray
+) -> tuple[float, np.ndarray]:
+    p, q, g = np.exp(log_params)
+    px = p * x
+    ll = _gamma_gamma_ll(p, q, g, x, m)
     d_p = x * (digamma(px + q) - digamma(px) + np.log(m) + np.log(x) - np.log(g + m * x))
     d_q = digamma(px + q) - digamma(q) + np.log(g) - np.log(g + m * x)
     d_g = q / g - (px + q) / (g + m * x)
@@ -953,17 +959,7 @@ class GammaGamma:
         (Fader & Hardie 2013).
         """
         x, m = self._checked(frequency, monetary_value, fitting=True)
-        p, q, g = self.p, self.q, self.gamma
-        px = p * x
-        ll = (
-            gammaln(px + q)
-            - gammaln(px)
-            - gammaln(q)
-            + q * np.log(g)
-            + (px - 1) * np.log(m)
-            + px * np.log(x)
-            - (px + q) * np.log(g + m * x)
-        )
+        ll = _gamma_gamma_ll(self.p, self.q, self.gamma, x, m)
         return _scalar_or_array(ll, frequency, monetary_value)
 
     def conditional_expected_spend(self, frequency: ArrayLike, monetary_value: ArrayLike) -> Any:

@@ -70,28 +70,8 @@ class AliveExplorer(widgets.VBox):
             style=_STYLE,
             layout=_LAYOUT,
         )
-        self.age = widgets.FloatSlider(
-            value=age,
-            min=1.0,
-            max=max_age,
-            step=0.5,
-            description="Weeks since first purchase (T)",
-            readout_format=".1f",
-            continuous_update=False,
-            style=_STYLE,
-            layout=_LAYOUT,
-        )
-        self.recency = widgets.FloatSlider(
-            value=t_x,
-            min=0.0,
-            max=age,
-            step=0.5,
-            description="Week of last purchase (tₓ)",
-            readout_format=".1f",
-            continuous_update=False,
-            style=_STYLE,
-            layout=_LAYOUT,
-        )
+        self.age = _weeks_slider("Weeks since first purchase (T)", age, 1.0, max_age)
+        self.recency = _weeks_slider("Week of last purchase (tₓ)", t_x, 0.0, age)
         self.horizon = widgets.IntSlider(
             value=horizon,
             min=1,
@@ -181,3 +161,18 @@ class AliveExplorer(widgets.VBox):
             self.profile.unobserve(self._apply_profile, names="value")
             self.profile.value = "(your own)"
             self.profile.observe(self._apply_profile, names="value")
+
+
+def _weeks_slider(description: str, value: float, low: float, high: float) -> widgets.FloatSlider:
+    """A slider for a time in weeks, in half-week steps."""
+    return widgets.FloatSlider(
+        value=value,
+        min=low,
+        max=high,
+        step=0.5,
+        description=description,
+        readout_format=".1f",
+        continuous_update=False,
+        style=_STYLE,
+        layout=_LAYOUT,
+    )
