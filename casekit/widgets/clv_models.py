@@ -70,8 +70,8 @@ class AliveExplorer(widgets.VBox):
             style=_STYLE,
             layout=_LAYOUT,
         )
-        self.age = _weeks_slider("Weeks since first purchase (T)", age, 1.0, max_age)
-        self.recency = _weeks_slider("Week of last purchase (tₓ)", t_x, 0.0, age)
+        self.age = _weeks_slider("Age in weeks (T)", age, 1.0, max_age)
+        self.recency = _weeks_slider("Last purchase in week (tₓ)", t_x, 0.0, age)
         self.horizon = widgets.IntSlider(
             value=horizon,
             min=1,
