@@ -831,7 +831,7 @@ def flip_points(
         ``flip_down`` and ``rival_down`` (the weight below the current one at which the
         winner is caught, and by whom), ``flip_up`` and ``rival_up`` (the same above) and
         ``distance`` (the smallest change of this weight that changes the winner). A flip
-        that does not happen anywhere in [0, 1] is NaN with rival None; ``distance`` is
+        that does not happen anywhere in [0, 1] is NaN with a missing rival; ``distance`` is
         NaN when the winner holds for every weight of that criterion.
 
     Examples
@@ -863,8 +863,12 @@ def flip_points(
         down = rivals & (slope < -eps) & (root <= w[j] + eps) & (root >= -eps)
         flip_up = float(root[up].min()) if up.any() else np.nan
         flip_down = float(root[down].max()) if down.any() else np.nan
-        rival_up = options[up][np.argmin(root[up])] if up.any() else None
-        rival_down = options[down][np.argmax(root[down])] if down.any() else None
+        # several rivals may draw level at the same weight: the one that leads just past
+        # it is the one gaining fastest (steepest slope in that direction)
+        at_up = up & (np.abs(root - flip_up) <= 1e-9)
+        at_down = down & (np.abs(root - flip_down) <= 1e-9)
+        rival_up = options[at_up][np.argmax(slope[at_up])] if up.any() else None
+        rival_down = options[at_down][np.argmin(slope[at_down])] if down.any() else None
         gaps = [abs(x - w[j]) for x in (flip_up, flip_down) if not np.isnan(x)]
         rows.append(
             {

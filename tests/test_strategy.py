@@ -100,6 +100,17 @@ def test_flip_points_three_options() -> None:
     assert flips.loc["P", "distance"] == pytest.approx(0.5 - float(Fraction(9, 19)))
 
 
+def test_two_rivals_level_at_the_same_weight() -> None:
+    # Weights X 1/3, Y 2/3. A (3, 4) = 11/3, B (4, 3) = 10/3, C (2, 5) = 4: C wins.
+    # X's weight to t: C = 5 - 3t, A = 4 - t, B = 3 + t. Both A and B draw level with C
+    # at t = 0.5 (all three equal 3.5); past it B (slope +1) leads A (slope -1).
+    scores = pd.DataFrame({"X": [3, 4, 2], "Y": [4, 3, 5]}, index=["A", "B", "C"])
+    flips = strategy.flip_points(scores, {"X": 1 / 3, "Y": 2 / 3})
+    assert flips.loc["X", "winner"] == "C"
+    assert flips.loc["X", "flip_up"] == pytest.approx(0.5)
+    assert flips.loc["X", "rival_up"] == "B"
+
+
 def test_flip_point_checked_by_recomputing_the_ranking() -> None:
     # Second method: set R's weight just past the flip point (others in proportion) and
     # rank again with weighted_scores.
@@ -246,12 +257,13 @@ def test_the_winner_changes_exactly_at_the_flip_point(table) -> None:
                     rest / rest.sum() * (1 - t) if rest.sum() > 0 else rest + (1 - t) / len(rest)
                 )
                 moved[criterion] = t
-                ranked = strategy.weighted_scores(scores, moved[scores.columns])
-                first = ranked[ranked["rank"] == 1].index
+                total = strategy.weighted_scores(scores, moved[scores.columns])["total"]
+                best = total.max()  # rivals with identical lines tie up to rounding
                 if leader_is_winner:
-                    assert row["winner"] in first
+                    assert total[row["winner"]] >= best - 1e-12
                 else:
-                    assert row[f"rival_{side}"] in first
+                    assert total[row[f"rival_{side}"]] >= best - 1e-12
+                    assert total[row["winner"]] < total[row[f"rival_{side}"]]
 
 
 # ---------------------------------------------------------------------------------------
