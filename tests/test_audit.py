@@ -703,3 +703,29 @@ def test_difference_chart_draws_intervals() -> None:
     assert marks[:2] == ["bar", "rule"]
     assert spec["layer"][1]["encoding"]["x2"]["field"] == "ci_high"
     assert spec["layer"][0]["encoding"]["tooltip"]
+
+
+@given(
+    ratings=st.lists(
+        st.tuples(st.integers(1, 7), st.integers(1, 7)), min_size=2 * 3 * 2, max_size=2 * 3 * 2
+    ),
+)
+def test_dimension_gap_two_ways(ratings: list[tuple[int, int]]) -> None:
+    # With every respondent answering every item, the mean of the item gaps equals the
+    # mean over respondents of each respondent's dimension gap (a second way to compute).
+    rows = [
+        (r, f"{d[:3].upper()}{i}", d, e, p)
+        for (r, d, i), (e, p) in zip(
+            [(r, d, i) for r in range(2) for d in ("reliability", "empathy") for i in range(3)],
+            ratings,
+            strict=True,
+        )
+    ]
+    survey = pd.DataFrame(rows, columns=["respondent_id", "item_id", "dimension", "E", "P"])
+    dims = audit.gap_scores(survey, expectation="E", perception="P", dimensions=None)
+    per_person = audit.dimension_scores(survey.assign(G=survey["P"] - survey["E"]), value="G",
+                                        scale=None)  # fmt: skip
+    second = per_person.groupby("dimension", observed=True)["score"].mean()
+    first = dims["dimensions"].set_index("dimension")["gap"]
+    for dim in ("reliability", "empathy"):
+        assert first[dim] == pytest.approx(second[dim])
