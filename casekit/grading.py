@@ -449,7 +449,7 @@ def _environment(work: Path) -> dict[str, str]:
     tmp = work / "tmp"
     for folder in (home, tmp):
         folder.mkdir(exist_ok=True)
-    keep = ("PATH", "LANG", "LC_ALL", "SYSTEMROOT")
+    keep = ("PATH", "PYTHONPATH", "LANG", "LC_ALL", "SYSTEMROOT")
     env = {k: os.environ[k] for k in keep if k in os.environ}
     env.update(
         HOME=str(home),
@@ -655,7 +655,7 @@ def _run_job_inner(job: _Job, result: _Run) -> None:
         why = (
             f"memory limit of {job.limits.memory_mb} MB exceeded"
             if killed.is_set()
-            else "the kernel died (often the memory limit)"
+            else "the kernel stopped (it exited, crashed or ran out of memory)"
         )
         result.notes.append(f"{why} in {number(stopped_at)}; later cells not run")
     truncated = sorted(client.truncated or ())
@@ -1013,6 +1013,12 @@ def grade(
     GradingError
         If the assignment cannot be found or its answer key is inconsistent; nothing
         is graded then.
+
+    Notes
+    -----
+    With ``jobs > 1`` the notebooks run in worker processes started with ``spawn``: call
+    ``grade`` from the ``casekit grade`` command, a notebook, or a script whose code sits
+    under ``if __name__ == "__main__":``.
     """
     limits = limits or Limits()
     if not isinstance(jobs, int) or jobs < 1:

@@ -185,6 +185,33 @@ def test_a_solution_that_fails_its_own_checks_stops_grading(tmp_path: Path) -> N
     assert not (tmp_path / "out" / "gradebook.csv").exists()
 
 
+@pytest.mark.notebook
+def test_kernels_that_die_are_graded_as_far_as_they_got(tmp_path: Path) -> None:
+    solution = make_fixtures.solution()
+    folder = tmp_path / "subs"
+    # Shared memory maps escape the heap limit; the grader's watchdog kills the kernel.
+    shared = "import mmap\nmaps = [mmap.mmap(-1, 100 << 20) for _ in range(12)]\n"
+    shared += "chunk = b'x' * (10 << 20)\nfor m in maps:\n    for _ in range(10):\n"
+    shared += "        m.write(chunk)"
+    for name, source in (("shared_memory", shared), ("exits", "import os\nos._exit(3)")):
+        nb = make_fixtures._insert(solution, make_fixtures.Q2 + 1, source)
+        notebooks.write(nb, folder / f"{name}.ipynb")
+    graded = grading.grade(
+        folder,
+        "90",
+        tmp_path / "out",
+        limits=grading.Limits(memory_mb=300),
+        solutions=FIXTURES / "solutions",
+        questions_dirs=[FIXTURES / "questions"],
+        progress=False,
+    )
+    rows = {s.student: s for s in graded}
+    for name in rows:
+        assert [v.points for v in rows[name].verdicts] == [2, 1, 0, 0]
+    assert "memory limit of 300 MB exceeded in cell 9" in rows["shared_memory"].notes[0]
+    assert rows["exits"].notes[0].startswith("the kernel stopped")
+
+
 # --- without a kernel ---------------------------------------------------------------------
 
 
