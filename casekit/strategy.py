@@ -20,10 +20,11 @@ relationships better, and this module answers each with a small, explicit model.
    critical path (CPM), :func:`gantt_chart` draws it, and :func:`phase_kpis` attaches the
    measures that say whether each phase worked.
 
-The case inputs (Cedar Lane's evidence sheet, the fictional vendors that Kestrel Supply
-compares, their prices, the roadmap tasks) are small hand-authored tables, returned as
-fresh copies by :func:`cedar_lane_evidence`, :func:`kestrel_vendor_scores`,
-:func:`kestrel_weights`, :func:`kestrel_prices` and :func:`kestrel_roadmap`. **The vendors
+The case inputs (the evidence sheets of Cedar Lane and Harbor Spa, the fictional vendors
+that Kestrel Supply compares, their prices, the roadmap tasks) are small hand-authored
+tables, returned as fresh copies by :func:`cedar_lane_evidence`,
+:func:`harbor_spa_evidence`, :func:`kestrel_vendor_scores`, :func:`kestrel_weights`,
+:func:`kestrel_prices` and :func:`kestrel_roadmap`. **The vendors
 are fictional**: their names, scores and prices describe no real product, and any
 likeness to a real product name is a coincidence.
 
@@ -84,6 +85,7 @@ __all__ = [
     "crm_value",
     "flip_points",
     "gantt_chart",
+    "harbor_spa_evidence",
     "investment_case",
     "kestrel_prices",
     "kestrel_roadmap",
@@ -515,6 +517,79 @@ def cedar_lane_evidence() -> pd.DataFrame:
         Columns ``strategy``, ``evidence`` and ``rating``.
     """
     return pd.DataFrame(_CEDAR_LANE_EVIDENCE, columns=["strategy", "evidence", "rating"])
+
+
+_HARBOR_SPA_EVIDENCE: tuple[tuple[str, str, int], ...] = (
+    # one observation per strategy, each written to match one level of MATURITY_LEVELS
+    (
+        "right_mindset",
+        "Service goals (rebooking rate, complaints per 100 visits) are set for each "
+        "therapist and reviewed at the monthly staff meeting",
+        3,
+    ),
+    (
+        "crm_software",
+        "Member details live in an appointment book and a spreadsheet that the front desk "
+        "updates when it has time",
+        1,
+    ),
+    (
+        "acquisition_retention_costs",
+        "Nobody knows what it costs to win a new member or to keep one",
+        0,
+    ),
+    (
+        "service_training",
+        "Every new therapist follows a written two-week programme on greeting, listening "
+        "and handling complaints; whether it works is never checked",
+        2,
+    ),
+    (
+        "empowered_sales",
+        "Whether a front-desk clerk may offer a free session to an unhappy member depends "
+        "on which manager is on duty",
+        1,
+    ),
+    (
+        "communication_lines",
+        "Members can reach the spa by phone, e-mail and a suggestion box, and the written "
+        "policy that every message is answered within two days is followed",
+        2,
+    ),
+    (
+        "shop_competition",
+        "Each quarter the manager books treatments at three rival spas, scores them on a "
+        "checklist against Harbor's own scores, and adopts what works",
+        4,
+    ),
+    (
+        "keep_innovating",
+        "New services (couples' packages, online booking) are tried every year, and their "
+        "take-up is counted and reviewed",
+        3,
+    ),
+    (
+        "genuine_service",
+        "A monthly member survey rates courtesy and warmth, and the results are discussed "
+        "with the staff",
+        3,
+    ),
+)
+
+
+def harbor_spa_evidence() -> pd.DataFrame:
+    """Harbor Spa's CRM evidence sheet: one observation per strategy (hand-authored).
+
+    Harbor Spa is the course's membership business (a day spa). Each observation is
+    written so that it matches one level of :data:`MATURITY_LEVELS`; the ``rating``
+    column is the model rating used by the exercises of lesson 08.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``strategy``, ``evidence`` and ``rating``.
+    """
+    return pd.DataFrame(_HARBOR_SPA_EVIDENCE, columns=["strategy", "evidence", "rating"])
 
 
 # =======================================================================================
@@ -1139,7 +1214,7 @@ def rank_stability_chart(stability: RankStability) -> alt.Chart:
 _KESTREL_SCORES: dict[str, tuple[int, int, int, int, int]] = {
     # features_integration, contact_information, sales_marketing_tools, ease_of_use,
     # help_support (1 poor - 5 excellent)
-    "Acacia Relate": (5, 4, 5, 2, 2),
+    "Alder Relate": (5, 4, 5, 2, 2),
     "Banyan Desk": (3, 4, 4, 5, 4),
     "Coral Suite": (4, 5, 4, 3, 3),
     "Dunlin Connect": (2, 3, 3, 4, 5),
@@ -1159,7 +1234,7 @@ def kestrel_vendor_scores() -> pd.DataFrame:
 
     Kestrel Supply is the course's B2B distributor. Its selection team scored each
     shortlisted product from demonstrations, a trial and reference calls. The vendors are
-    **fictional**: Acacia Relate (powerful, hard to learn), Banyan Desk (simple and
+    **fictional**: Alder Relate (powerful, hard to learn), Banyan Desk (simple and
     friendly), Coral Suite (strong on accounts and contacts) and Dunlin Connect (a small
     local vendor with excellent support).
 
@@ -1193,7 +1268,7 @@ _PRICE_COLUMNS = (
 _KESTREL_PRICES: dict[str, tuple[float, float, float, float, float, float]] = {
     # licence Php per user per month, implementation, data migration, training (one-off
     # Php), support and administration Php per year, share of the benefit delivered
-    "Acacia Relate": (4_500, 1_200_000, 300_000, 250_000, 200_000, 1.00),
+    "Alder Relate": (4_500, 1_200_000, 300_000, 250_000, 200_000, 1.00),
     "Banyan Desk": (1_800, 350_000, 150_000, 80_000, 60_000, 0.90),
     "Coral Suite": (3_200, 800_000, 250_000, 150_000, 150_000, 1.00),
     "Dunlin Connect": (1_500, 500_000, 200_000, 100_000, 0, 0.85),

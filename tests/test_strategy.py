@@ -377,19 +377,19 @@ def test_maturity_level_boundaries() -> None:
 
 
 def test_tco_of_the_kestrel_price_sheet_by_hand() -> None:
-    # Acacia Relate, 40 users, 3 years:
+    # Alder Relate, 40 users, 3 years:
     #   one-off 1,200,000 + 300,000 + 250,000 = 1,750,000
     #   yearly  4,500 x 12 x 40 + 200,000 = 2,160,000 + 200,000 = 2,360,000
     #   TCO     1,750,000 + 3 x 2,360,000 = 8,830,000
     # discounted at 10 % (yearly costs at the start of each year):
     #   1,750,000 + 2,360,000 x (1 + 1/1.1 + 1/1.21) = 1,750,000 + 6,455,867.77
     tco = strategy.total_cost_of_ownership(strategy.kestrel_prices(), users=40, years=3)
-    assert tco.loc["Acacia Relate"].tolist() == [1_750_000, 2_360_000, 8_830_000]
+    assert tco.loc["Alder Relate"].tolist() == [1_750_000, 2_360_000, 8_830_000]
     assert tco.loc["Banyan Desk", "tco"] == 580_000 + 3 * (1_800 * 12 * 40 + 60_000)
     discounted = strategy.total_cost_of_ownership(
         strategy.kestrel_prices(), users=40, years=3, discount_rate=0.10
     )
-    assert discounted.loc["Acacia Relate", "tco"] == pytest.approx(8_205_867.77, abs=0.01)
+    assert discounted.loc["Alder Relate", "tco"] == pytest.approx(8_205_867.77, abs=0.01)
 
 
 def test_crm_value_by_hand_and_by_closed_form() -> None:
@@ -458,7 +458,7 @@ def test_benefit_share_scales_the_value() -> None:
     case = strategy.investment_case(strategy.kestrel_prices(), value, users=40, discount_rate=0.1)
     full = value["cumulative_added_value"].iloc[-1]
     assert case.loc["In-house build", "value"] == pytest.approx(0.8 * full)
-    assert case.loc["Acacia Relate", "value"] == pytest.approx(full)
+    assert case.loc["Alder Relate", "value"] == pytest.approx(full)
     assert case["roi"].is_monotonic_decreasing
 
 
@@ -628,3 +628,14 @@ def test_kestrel_data_is_consistent() -> None:
     # fresh copies: changing one does not change the next
     scores.iloc[0, 0] = 1
     assert strategy.kestrel_vendor_scores().iloc[0, 0] == 5
+
+
+def test_harbor_spa_sheet_covers_every_level_and_strategy() -> None:
+    # One observation per strategy, written to the rubric; together they use all five
+    # levels, so the exercise that asks for them exercises the whole scale.
+    sheet = strategy.harbor_spa_evidence()
+    assert sorted(sheet["strategy"]) == sorted(strategy.STRATEGIES)
+    assert set(sheet["rating"]) == set(strategy.MATURITY_LEVELS)
+    card = strategy.scorecard(sheet)
+    # (3 + 1 + 0 + 2 + 1 + 2 + 4 + 3 + 3) / 9 = 19 / 9
+    assert strategy.maturity_profile(card)["overall"] == pytest.approx(19 / 9)
