@@ -9,6 +9,7 @@ hostile notebook the grader must survive.
 from __future__ import annotations
 
 import csv
+import fcntl
 import os
 import shutil
 from pathlib import Path
@@ -27,7 +28,7 @@ from tests.fixtures.grading import make_fixtures
 FIXTURES = Path(__file__).parent / "fixtures" / "grading"
 SUBMISSIONS = FIXTURES / "submissions"
 OPTIONS = ["--solutions", str(FIXTURES / "solutions"), "--questions", str(FIXTURES / "questions")]
-TIMEOUT = 10
+TIMEOUT = 20
 MEMORY_MB = 768
 
 
@@ -36,15 +37,31 @@ def _read_csv(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
-@pytest.fixture(scope="module")
-def graded(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Grade every fixture submission once, through the command line."""
+def _grade_fixtures(out: Path) -> None:
     for escape in make_fixtures.ESCAPES:
         Path(escape).unlink(missing_ok=True)
-    out = tmp_path_factory.mktemp("graded")
     argv = ["grade", str(SUBMISSIONS), "--assignment", "90", "--out", str(out), "--jobs", "2"]
     argv += ["--timeout", str(TIMEOUT), "--memory-mb", str(MEMORY_MB), *OPTIONS]
     assert main(argv) == 0
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
+    """Grade every fixture submission once, through the command line.
+
+    Under pytest-xdist the workers share one grading run (the first to get the lock
+    grades, the others read its output), so the kernels do not run twice.
+    """
+    if worker_id == "master":
+        out = tmp_path_factory.mktemp("graded")
+        _grade_fixtures(out)
+        return out
+    shared = tmp_path_factory.getbasetemp().parent  # one folder per test run
+    out = shared / "casekit-graded-fixtures"
+    with (shared / "casekit-graded-fixtures.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (out / "gradebook.csv").exists():
+            _grade_fixtures(out)
     return out
 
 
