@@ -110,8 +110,12 @@ def test_the_course_release_is_clean_and_complete(tmp_path: Path, root: Path) ->
         )
     # The bundle's own casekit loads the checks of every exercise.
     names = [p.stem for p in notebooks.course_notebooks("exercises", base=out)]
-    code = "import casekit.checks as c, sys\nfor n in sys.argv[1:]: c.load_questions(n)"
-    subprocess.run([sys.executable, "-c", code, *names], cwd=out, check=True)
+    code = "import casekit.checks as c, sys\nfor n in sys.argv[1:]: c.load_questions(n)\n"
+    code += "print(c.__file__)"
+    done = subprocess.run(
+        [sys.executable, "-c", code, *names], cwd=out, check=True, capture_output=True, text=True
+    )
+    assert Path(done.stdout.strip()).resolve().is_relative_to(out.resolve())
 
 
 LEAKS = {
