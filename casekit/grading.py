@@ -1128,27 +1128,14 @@ def register(commands: Any) -> None:
     parser.add_argument(
         "--jobs", type=int, default=2, help="notebooks run at a time (default: %(default)s)"
     )
-    parser.add_argument(
-        "--timeout",
-        type=int,
-        default=Limits.timeout,
-        metavar="SECONDS",
-        help="time limit per notebook (default: %(default)s)",
-    )
-    parser.add_argument(
-        "--memory-mb",
-        type=int,
-        default=Limits.memory_mb,
-        metavar="MB",
-        help="memory limit per kernel (default: %(default)s)",
-    )
-    parser.add_argument(
-        "--output-kb",
-        type=int,
-        default=Limits.output_kb,
-        metavar="KB",
-        help="output a notebook may produce (default: %(default)s)",
-    )
+    for flag, default, metavar, text in (
+        ("--timeout", Limits.timeout, "SECONDS", "time limit per notebook"),
+        ("--memory-mb", Limits.memory_mb, "MB", "memory limit per kernel"),
+        ("--output-kb", Limits.output_kb, "KB", "output a notebook may produce"),
+    ):
+        parser.add_argument(
+            flag, type=int, default=default, metavar=metavar, help=f"{text} (default: %(default)s)"
+        )
     parser.add_argument(
         "--solutions",
         type=Path,
