@@ -855,11 +855,19 @@ def discover(submissions: Path, assignment: str) -> list[tuple[str, Path, str | 
     return sorted(unique)
 
 
+def _cell(text: str) -> str:
+    """A CSV field that a spreadsheet will not run as a formula (file names are the
+    students' own text)."""
+    if text[:1] in ("=", "+", "@", "\t", "\r") or re.match(r"-[^\d]", text):
+        return "'" + text
+    return text
+
+
 def _write_csv(path: Path, header: list[str], rows: Iterable[list[str]]) -> None:
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(header)
-        writer.writerows(rows)
+        writer.writerows([_cell(field) for field in row] for row in rows)
 
 
 _ICONS = {"correct": "✅", "answered": "📝", "not yet": "🔁", "not attempted": "⬜", "error": "⚠️"}

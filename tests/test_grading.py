@@ -294,6 +294,12 @@ def test_discover_files_and_folders(tmp_path: Path) -> None:
     ]
 
 
+def test_csv_fields_are_not_formulas() -> None:
+    assert grading._cell("=HYPERLINK(1)") == "'=HYPERLINK(1)"
+    assert grading._cell("-cmd") == "'-cmd" and grading._cell("-1") == "-1"
+    assert grading._cell("alice") == "alice"
+
+
 def test_out_inside_submissions_is_refused(tmp_path: Path) -> None:
     with pytest.raises(grading.GradingError, match="outside the submissions"):
         grading.grade(tmp_path, "90", tmp_path / "out", progress=False)
