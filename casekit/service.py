@@ -72,6 +72,7 @@ __all__ = [
     "cost_of_service_levels",
     "customer_effort_score",
     "customer_satisfaction",
+    "delay_causes",
     "erlang_b",
     "erlang_c",
     "first_contact_resolution",
@@ -263,6 +264,7 @@ _MEASURES: tuple[tuple[str, str, str, str, str, str, str, str, str], ...] = (
         "85 % satisfied",
         "higher",
         "customer_satisfaction",
+        "delay_causes",
     ),
     (
         "Customer effort score (CES)",
@@ -2085,6 +2087,51 @@ def stage_summary(
     if groups is None:
         long = long.drop(columns="group")
     return long
+
+
+def delay_causes(
+    durations: pd.DataFrame, budgets: Mapping[str, float], *, none: str = "no stage over budget"
+) -> pd.Series:
+    """Name the stages that ran over their time budget, order by order.
+
+    A delivery promise can be split into a time budget per stage (for a four-day promise:
+    two days in the warehouse, two on the road). A late order's causes are the stages
+    that took longer than their budget; that turns "late" into something a manager can
+    act on, and into a Pareto chart.
+
+    Parameters
+    ----------
+    durations : pandas.DataFrame
+        The output of :func:`stage_durations` (one column per stage).
+    budgets : mapping of str to float
+        Time allowed for each stage, in the unit of ``durations``; every stage must have one.
+    none : str
+        Label for rows in which no stage ran over.
+
+    Returns
+    -------
+    pandas.Series
+        For each row, the stages over budget joined with " + " (e.g. "ordered to shipped"),
+        or ``none``.
+    """
+    if not isinstance(durations, pd.DataFrame) or durations.empty:
+        raise ValueError("durations must be a non-empty table from stage_durations")
+    if not isinstance(budgets, Mapping):
+        raise TypeError(f"budgets must map each stage to its allowed time, got {budgets!r}")
+    missing = [stage for stage in durations.columns if stage not in budgets]
+    unknown = [stage for stage in budgets if stage not in durations.columns]
+    if missing or unknown:
+        raise ValueError(
+            f"budgets must name exactly the stages {list(durations.columns)}; "
+            f"missing {missing}, unknown {unknown}"
+        )
+    limits = pd.Series(
+        {k: check_number(f"budgets[{k!r}]", v, minimum=0) for k, v in budgets.items()}
+    )
+    over = durations.gt(limits[durations.columns], axis=1)
+    names = np.array(durations.columns, dtype=object)
+    labels = [" + ".join(names[row]) if row.any() else none for row in over.to_numpy()]
+    return pd.Series(labels, index=durations.index, name="cause")
 
 
 @dataclass(frozen=True)

@@ -516,6 +516,14 @@ def test_stage_durations_and_the_slowest_stage(orders: pd.DataFrame) -> None:
     assert north["share"].sum() == pytest.approx(1.0)
 
 
+def test_delay_causes_hand_made() -> None:
+    stages = pd.DataFrame({"pick": [1, 3, 1, 4], "ship": [1, 1, 3, 3]})
+    causes = service.delay_causes(stages, {"pick": 2, "ship": 2})
+    assert causes.tolist() == ["no stage over budget", "pick", "ship", "pick + ship"]
+    with pytest.raises(ValueError, match="missing"):
+        service.delay_causes(stages, {"pick": 2})
+
+
 def test_before_after_against_scipy_and_statsmodels() -> None:
     from statsmodels.stats.proportion import proportions_ztest
 
