@@ -264,7 +264,6 @@ _MEASURES: tuple[tuple[str, str, str, str, str, str, str, str, str], ...] = (
         "85 % satisfied",
         "higher",
         "customer_satisfaction",
-        "delay_causes",
     ),
     (
         "Customer effort score (CES)",
