@@ -1081,6 +1081,7 @@ def selection_chart(result: pd.DataFrame, *, title: str = "Weighted scores") -> 
         .reset_index()
         .melt(id_vars="option", var_name="criterion", value_name="contribution")
     )
+    long["position"] = long["criterion"].map({c: i for i, c in enumerate(criteria)})
     long["criterion"] = long["criterion"].map(_criterion_label)
     long = long.merge(result[["total", "rank"]].reset_index(), on="option")
     return (
@@ -1092,7 +1093,7 @@ def selection_chart(result: pd.DataFrame, *, title: str = "Weighted scores") -> 
             color=alt.Color(
                 "criterion:N", title="Criterion", sort=[_criterion_label(c) for c in criteria]
             ),
-            order=alt.Order("criterion:N"),
+            order=alt.Order("position:Q"),
             tooltip=[
                 alt.Tooltip("option:N", title="Option"),
                 alt.Tooltip("criterion:N", title="Criterion"),
@@ -1136,7 +1137,7 @@ def sweep_chart(
             marks.append(
                 {
                     "weight": float(row[f"flip_{side}"]),
-                    "what": f"winner changes: {row[f'rival_{side}']} catches {row['winner']}",
+                    "what": f"flip: {row[f'rival_{side}']} draws level with {row['winner']}",
                 }
             )
     rules_data = pd.DataFrame(marks)
@@ -1162,6 +1163,7 @@ def sweep_chart(
             strokeDash=alt.StrokeDash(
                 "what:N",
                 title="Marked",
+                legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=480),
                 scale=alt.Scale(
                     domain=rules_data["what"].tolist(),
                     range=[[1, 0]] + [[6, 4]] * (len(rules_data) - 1),
@@ -1197,7 +1199,7 @@ def rank_stability_chart(stability: RankStability) -> alt.Chart:
         .encode(
             x=alt.X("share:Q", title="Share of draws", axis=alt.Axis(format="%"), stack=True),
             y=alt.Y("option:N", title=None, sort=table.index.tolist()),
-            color=alt.Color("rank:O", title="Rank"),
+            color=alt.Color("rank:O", title="Rank", scale=alt.Scale(scheme="blues", reverse=True)),
             order=alt.Order("rank:O"),
             tooltip=[
                 alt.Tooltip("option:N", title="Option"),
@@ -1848,7 +1850,7 @@ _PHASE_KPIS: tuple[tuple[str, str, str], ...] = (
     ("2 Sales pipeline", "Forecast error of the monthly sales forecast", "< 10 %"),
     ("3 Service and support", "Service cases answered within the service level", ">= 85 %"),
     ("3 Service and support", "Cases resolved at first contact", ">= 70 %"),
-    ("4 Review", "Account retention, yearly (the CRM's main business goal)", "80 % -> 84 %"),
+    ("4 Review", "Account retention, yearly (the CRM's main business goal)", "90 % -> 92 %"),
     ("4 Review", "Margin per account, yearly", "+2 %"),
 )
 
