@@ -392,13 +392,8 @@ def test_tco_of_the_kestrel_price_sheet_by_hand() -> None:
     assert discounted.loc["Alder Relate", "tco"] == pytest.approx(8_205_867.77, abs=0.01)
 
 
-def test_crm_value_by_hand_and_by_closed_form() -> None:
-    # m = 120,000 Php a year, 400 accounts, retention 0.80 -> 0.84, uplift 2 %, d = 10 %,
-    # 3 years, margin at year end, first year certain:
-    #   before: 120,000 x (1/1.1 + 0.8/1.21 + 0.64/1.331)    = 246,130.71
-    #   after:  122,400 x (1/1.1 + 0.84/1.21 + 0.7056/1.331) = 261,132.25
-    #   added value = 400 x 15,001.53 = 6,000,613
-    value = strategy.crm_value(
+def _value_of_the_hand_worked_case() -> pd.DataFrame:
+    return strategy.crm_value(
         accounts=400,
         margin_per_account=120_000,
         retention_before=0.80,
@@ -407,6 +402,15 @@ def test_crm_value_by_hand_and_by_closed_form() -> None:
         years=3,
         margin_uplift=0.02,
     )
+
+
+def test_crm_value_by_hand_and_by_closed_form() -> None:
+    # m = 120,000 Php a year, 400 accounts, retention 0.80 -> 0.84, uplift 2 %, d = 10 %,
+    # 3 years, margin at year end, first year certain:
+    #   before: 120,000 x (1/1.1 + 0.8/1.21 + 0.64/1.331)    = 246,130.71
+    #   after:  122,400 x (1/1.1 + 0.84/1.21 + 0.7056/1.331) = 261,132.25
+    #   added value = 400 x 15,001.53 = 6,000,613
+    value = _value_of_the_hand_worked_case()
     assert value["year"].tolist() == [1, 2, 3]
     total = value["cumulative_added_value"].iloc[-1]
     assert total == pytest.approx(6_000_613, abs=1)
@@ -446,15 +450,7 @@ def test_investment_case_payback_by_hand() -> None:
 
 
 def test_benefit_share_scales_the_value() -> None:
-    value = strategy.crm_value(
-        accounts=400,
-        margin_per_account=120_000,
-        retention_before=0.80,
-        retention_after=0.84,
-        discount_rate=0.10,
-        years=3,
-        margin_uplift=0.02,
-    )
+    value = _value_of_the_hand_worked_case()
     case = strategy.investment_case(strategy.kestrel_prices(), value, users=40, discount_rate=0.1)
     full = value["cumulative_added_value"].iloc[-1]
     assert case.loc["In-house build", "value"] == pytest.approx(0.8 * full)
