@@ -66,6 +66,7 @@ __all__ = [
     "agents_needed",
     "average_speed_of_answer",
     "before_after",
+    "change_point",
     "compare_standards",
     "control_chart",
     "control_rules",
@@ -2131,6 +2132,58 @@ def delay_causes(
     names = np.array(durations.columns, dtype=object)
     labels = [" + ".join(names[row]) if row.any() else none for row in over.to_numpy()]
     return pd.Series(labels, index=durations.index, name="cause")
+
+
+def change_point(values: Any, *, periods: Any = None, min_size: int = 3) -> pd.Series:
+    """Locate a single shift in the mean of a series (least squares).
+
+    For every split ``k`` the two segments ``x[:k]`` and ``x[k:]`` are given their own
+    mean; the estimate is the ``k`` with the smallest total squared deviation, the
+    least-squares change point of Hinkley (1970, "Inference about the change-point in a
+    sequence of random variables", *Biometrika* 57(1), 1-17). It answers "when did it
+    change?"; whether the change is real is a question for a test or a control chart.
+
+    Parameters
+    ----------
+    values : array-like
+        The measure in each period, in time order.
+    periods : array-like, optional
+        Labels of the periods (dates); default 0, 1, 2, ...
+    min_size : int
+        Fewest points allowed in each segment (>= 1).
+
+    Returns
+    -------
+    pandas.Series
+        ``index`` (position of the first point after the change), ``period`` (its label),
+        ``mean_before``, ``mean_after`` and ``share_of_variation`` (how much of the total
+        squared deviation the split explains, from 0 to 1).
+    """
+    x = _values("values", values)
+    m = check_integer("min_size", min_size, minimum=1)
+    n = x.size
+    if n < 2 * m:
+        raise ValueError(f"values needs at least {2 * m} points for min_size={m}, got {n}")
+    labels = np.arange(n) if periods is None else np.asarray(periods)
+    if labels.shape != (n,):
+        raise ValueError(f"periods must have one label per value ({n}), got {labels.size}")
+    k = np.arange(m, n - m + 1)
+    total = np.cumsum(x)
+    left = total[k - 1]
+    right = total[-1] - left
+    # Total SSE = sum(x^2) - left^2 / k - right^2 / (n - k): minimise the last two terms.
+    explained = left**2 / k + right**2 / (n - k) - total[-1] ** 2 / n
+    best = int(k[np.argmax(explained)])
+    spread = float(np.sum((x - x.mean()) ** 2))
+    return pd.Series(
+        {
+            "index": best,
+            "period": labels[best],
+            "mean_before": float(x[:best].mean()),
+            "mean_after": float(x[best:].mean()),
+            "share_of_variation": float(explained.max() / spread) if spread > 0 else 0.0,
+        }
+    )
 
 
 @dataclass(frozen=True)

@@ -516,6 +516,32 @@ def test_stage_durations_and_the_slowest_stage(orders: pd.DataFrame) -> None:
     assert north["share"].sum() == pytest.approx(1.0)
 
 
+def test_change_point_hand_made() -> None:
+    # 1, 1, 1, 5, 5, 5: the split after the third point leaves no deviation at all.
+    found = service.change_point([1, 1, 1, 5, 5, 5], periods=list("abcdef"), min_size=2)
+    assert found["index"] == 3 and found["period"] == "d"
+    assert (found["mean_before"], found["mean_after"]) == (1.0, 5.0)
+    assert found["share_of_variation"] == pytest.approx(1.0)
+    with pytest.raises(ValueError, match="at least 6 points"):
+        service.change_point([1, 2, 3], min_size=3)
+
+
+@given(
+    st.integers(5, 40),
+    st.integers(5, 40),
+    st.floats(-5, 5),
+    st.floats(0.5, 5),
+)
+def test_change_point_matches_a_brute_force_search(n1, n2, level, jump) -> None:
+    rng = np.random.default_rng(n1 * 100 + n2)
+    x = np.r_[rng.normal(level, 1, n1), rng.normal(level + jump, 1, n2)]
+    sse = [
+        ((x[:k] - x[:k].mean()) ** 2).sum() + ((x[k:] - x[k:].mean()) ** 2).sum()
+        for k in range(3, len(x) - 2)
+    ]
+    assert service.change_point(x)["index"] == 3 + int(np.argmin(sse))
+
+
 def test_delay_causes_hand_made() -> None:
     stages = pd.DataFrame({"pick": [1, 3, 1, 4], "ship": [1, 1, 3, 3]})
     causes = service.delay_causes(stages, {"pick": 2, "ship": 2})
