@@ -77,6 +77,7 @@ __all__ = [
     "erlang_b",
     "erlang_c",
     "first_contact_resolution",
+    "hourly_arrivals",
     "individuals_chart",
     "individuals_limits",
     "line_fill_rate",
@@ -98,6 +99,7 @@ __all__ = [
     "percentile_standard",
     "perfect_order_rate",
     "perfect_orders",
+    "period_counts",
     "queue_metrics",
     "scorecard",
     "service_level",
@@ -822,6 +824,74 @@ def add_period(
     else:
         start = dates.dt.to_period(freq).dt.start_time
     return frame.assign(**{name: start})
+
+
+def period_counts(
+    frame: pd.DataFrame,
+    *,
+    date: str,
+    flag: str,
+    freq: str = "W",
+    by: str | None = None,
+) -> pd.DataFrame:
+    """Count units and flagged units per period: the input of a p-chart.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        One row per unit (an order, a call).
+    date : str
+        Date column that places each row in a period.
+    flag : str
+        Yes/no column marking the "defective" units (late, abandoned, inaccurate ...).
+    freq : {"D", "W", "M", "Q", "Y"}
+        Period length (weeks start on Monday).
+    by : str, optional
+        Also split by this column (e.g. warehouse).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``period`` (first day), the ``by`` column when given, ``flagged``, ``units`` and
+        ``share`` (flagged / units), sorted by period. Periods without units do not appear.
+    """
+    data = _frame("frame", frame, [date, flag], by)
+    flags = _flags("frame", data, flag)
+    periods = add_period(data[[date]], date=date, freq=freq)["period"]
+    keys = [periods] + ([data[by]] if by is not None else [])
+    table = flags.groupby(keys, observed=True).agg(["sum", "size"]).reset_index()
+    table.columns = ["period", *([by] if by is not None else []), "flagged", "units"]
+    table["flagged"] = table["flagged"].astype(int)
+    table["share"] = table["flagged"] / table["units"]
+    order = ["period"] if by is None else [by, "period"]
+    return table.sort_values(order, kind="stable").reset_index(drop=True)
+
+
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def hourly_arrivals(contacts: pd.DataFrame, *, timestamp: str) -> pd.DataFrame:
+    """Mean number of contacts arriving in each hour of each weekday.
+
+    Every calendar day from the first to the last contact counts, including days on
+    which an hour had no contact, so the means are not inflated by quiet days.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Rows: weekdays (Monday first); columns: the hours (0-23) that have contacts;
+        values: contacts per hour.
+    """
+    data = _frame("contacts", contacts, [timestamp], None)
+    _no_missing("contacts", data, [timestamp])
+    when = as_datetime_column("contacts", data, timestamp)
+    days = pd.date_range(when.min().normalize(), when.max().normalize(), freq="D")
+    per_weekday = pd.Series(days.day_name()).value_counts()
+    counts = pd.crosstab(when.dt.day_name(), when.dt.hour)
+    counts = counts.reindex([d for d in _WEEKDAYS if d in counts.index])
+    means = counts.div(per_weekday.reindex(counts.index), axis=0)
+    means.index.name, means.columns.name = "weekday", "hour"
+    return means
 
 
 # =========================================================================================

@@ -428,6 +428,32 @@ def test_add_period_weeks_start_on_monday() -> None:
     assert months.dt.day.unique().tolist() == [1]
 
 
+def test_period_counts_hand_counted(orders: pd.DataFrame) -> None:
+    # Weeks starting 26 Feb (orders 1-3, on 1 and 2 March) and 4 Mar (orders 4-5).
+    late = orders.assign(late=orders["delivered"] > orders["promised"])
+    table = service.period_counts(late, date="ordered", flag="late")
+    assert table["period"].dt.strftime("%m-%d").tolist() == ["02-26", "03-04"]
+    assert table["flagged"].tolist() == [1, 1]
+    assert table["units"].tolist() == [3, 2]
+    split = service.period_counts(late, date="ordered", flag="late", by="warehouse")
+    assert split[["warehouse", "flagged", "units"]].values.tolist() == [
+        ["North", 1, 2],
+        ["South", 0, 1],
+        ["South", 1, 2],
+    ]
+
+
+def test_hourly_arrivals_count_quiet_days() -> None:
+    # Two Mondays in the range (4 and 11 March); three calls at 9:xx on the first only.
+    stamps = pd.to_datetime(
+        ["2024-03-04 09:05", "2024-03-04 09:30", "2024-03-04 09:59", "2024-03-11 14:00"]
+    )
+    table = service.hourly_arrivals(pd.DataFrame({"t": stamps}), timestamp="t")
+    assert table.loc["Monday", 9] == 1.5
+    assert table.loc["Monday", 14] == 0.5
+    assert table.index.tolist() == ["Monday"]
+
+
 # -----------------------------------------------------------------------------------------
 # Catalogue and standards
 # -----------------------------------------------------------------------------------------
