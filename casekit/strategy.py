@@ -1175,8 +1175,12 @@ def sweep_chart(
             ],
         )
     )
-    return (lines + rules).properties(
-        title=f"Who wins as the weight of {label.lower()} changes?", width=420, height=260
+    # one LayerChart built directly: `+` and `.properties` would each deep-copy the layers
+    return alt.LayerChart(
+        layer=[lines, rules],
+        title=f"Who wins as the weight of {label.lower()} changes?",
+        width=420,
+        height=260,
     )
 
 
