@@ -37,6 +37,7 @@ __all__ = [
     "DatasetFileError",
     "data_dir",
     "describe",
+    "generate",
     "load",
     "names",
     "path",
@@ -54,7 +55,7 @@ FOLDER_VARIABLE = "CASEKIT_DATASETS"
 
 _DATE_FORMAT = "%Y-%m-%d"
 _DATETIME_FORMAT = "%Y-%m-%d %H:%M:%S"
-_GZIP_LEVEL = 9
+_GZIP_LEVEL = 6
 
 _cache: dict[tuple[str, str, int, int], pd.DataFrame] = {}
 
@@ -231,16 +232,14 @@ def _read(spec: catalog.Table, file: Path) -> pd.DataFrame:
             f"{_how_to_rebuild(spec)}"
         )
 
-    dtypes: dict[str, str] = {}
-    for c in spec.columns:
-        if c.dtype in ("int", "float"):
-            dtypes[c.name] = "int64" if c.dtype == "int" else "float64"
-        elif c.dtype == "boolean":
-            dtypes[c.name] = "boolean"
-        elif c.dtype == "bool":
-            dtypes[c.name] = "bool"
-        else:
-            dtypes[c.name] = "str"
+    read_as = {
+        "int": "int64",
+        "float": "float64",
+        "bool": "bool",
+        "boolean": "boolean",
+        "category": "category",
+    }
+    dtypes = {c.name: read_as.get(c.dtype, "str") for c in spec.columns}
     try:
         frame = pd.read_csv(
             file, compression="gzip", dtype=dtypes, keep_default_na=False, na_values=[""]
@@ -260,12 +259,10 @@ def _read(spec: catalog.Table, file: Path) -> pd.DataFrame:
             except (ValueError, TypeError) as exc:
                 raise damaged(f"column {c.name!r}: {exc}") from None
         elif c.dtype == "category":
-            before = values.notna()
+            unknown = set(values.cat.categories) - set(c.values)
+            if unknown:
+                raise damaged(f"column {c.name!r} has the unknown value {sorted(unknown)[0]!r}")
             values = values.astype(pd.CategoricalDtype(list(c.values), ordered=c.ordered))
-            unknown = before & values.isna()
-            if unknown.any():
-                bad = frame.loc[unknown, c.name].iloc[0]
-                raise damaged(f"column {c.name!r} has the unknown value {bad!r}")
         if not c.nullable and values.isna().any():
             raise damaged(f"column {c.name!r} has missing values")
         frame[c.name] = values
@@ -287,7 +284,7 @@ def _gzip(data: bytes) -> bytes:
     """Gzip ``data`` reproducibly: no file name, time stamp 0, OS byte 'unknown'."""
     compressor = zlib.compressobj(_GZIP_LEVEL, zlib.DEFLATED, -zlib.MAX_WBITS)
     body = compressor.compress(data) + compressor.flush()
-    header = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x02\xff"
+    header = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"
     trailer = struct.pack("<II", zlib.crc32(data) & 0xFFFFFFFF, len(data) & 0xFFFFFFFF)
     return header + body + trailer
 
@@ -329,6 +326,39 @@ def write_table(
     tmp.write_bytes(_gzip(text.encode("utf-8")))
     os.replace(tmp, target)
     return target
+
+
+def generate(seed: int = DEFAULT_SEED, out: str | os.PathLike[str] | None = None) -> list[Path]:
+    """Write the synthetic world's tables and ``README.md`` into ``out``.
+
+    With the default seed this reproduces the committed files byte for byte. The real
+    CDNOW files are not touched (they are data, not generated).
+
+    Parameters
+    ----------
+    seed : int
+        Non-negative integer seed of the world (default :data:`DEFAULT_SEED`).
+    out : path-like, optional
+        Folder to write into (created if needed); default :func:`data_dir`.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The files written, tables first, then ``README.md``.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If ``seed`` is not a non-negative integer.
+    """
+    from casekit import world
+    from casekit.world import effects
+
+    frames = world.build(seed)
+    written = [write_table(frames[name], name, out) for name in sorted(frames, key=_order)]
+    written.append(write_readme(out, effects.notes(frames, seed=seed)))
+    _cache.clear()
+    return written
 
 
 def readme(effects: Mapping[str, str] | None = None) -> str:
