@@ -588,7 +588,9 @@ def _run_job_inner(job: _Job, result: _Run) -> None:
         allow_errors=True,
         record_timing=False,
         startup_timeout=60,
-        iopub_timeout=5,
+        # Outputs (and the answers they carry) may trail the end of a cell on a busy
+        # machine; wait for them rather than lose an answer.
+        iopub_timeout=60,
         raise_on_iopub_timeout=False,
         kernel_name=_KERNEL_NAME,
     )
