@@ -24,6 +24,10 @@ marked in one of three ways, all of which the release removes:
 3. **A file whose name contains** ``instructor`` (``harbor_spa.instructor.md``, an
    ``instructor/`` folder, ...): never copied.
 
+In a markdown file (``datasets/README.md``, ...), a section whose heading says
+"Instructor notes" is removed down to the next heading of its level, as are passages
+between the two markers.
+
 A markdown heading that says "Instructor note" in a cell without the tag is reported as a
 problem rather than guessed at, so a forgotten tag cannot leak a note.
 """
@@ -60,6 +64,7 @@ __all__ = [
     "is_excluded",
     "scan",
     "strip_instructor_notes",
+    "strip_markdown_notes",
 ]
 
 #: The cell tag of an instructor note.
@@ -211,6 +216,35 @@ def strip_instructor_notes(nb: NotebookNode, name: str = "notebook") -> Notebook
     return nb
 
 
+def strip_markdown_notes(text: str, name: str = "file") -> str:
+    """Return markdown ``text`` without its instructor notes.
+
+    Removes passages between :data:`NOTE_BEGIN` and :data:`NOTE_END`, and every section
+    whose heading says "Instructor note(s)", up to the next heading of the same or a
+    higher level (a markdown file has no cell tags, so its sections are the unit).
+
+    Raises
+    ------
+    MarkerError
+        If a passage marker is unmatched, nested or malformed.
+    """
+    text = _strip_passages(text, name)
+    out: list[str] = []
+    skipping: int | None = None
+    fenced = False
+    for line in text.split("\n"):
+        if line.lstrip().startswith("```"):
+            fenced = not fenced
+        heading = None if fenced else re.match(r"^\s{0,3}(#{1,6})\s", line)
+        if heading and skipping is not None and len(heading.group(1)) <= skipping:
+            skipping = None
+        if skipping is None and heading and _NOTE_HEADING.match(line):
+            skipping = len(heading.group(1))
+        if skipping is None:
+            out.append(line)
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
 # --- what is released ----------------------------------------------------------------------
 
 
@@ -296,6 +330,12 @@ def build(
                 except MarkerError as exc:
                     raise ReleaseError(str(exc)) from None
                 notebooks.write(nb, target)
+            elif relative.suffix == ".md":
+                text = (root / relative).read_text(encoding="utf-8")
+                try:
+                    target.write_text(strip_markdown_notes(text, str(relative)), encoding="utf-8")
+                except MarkerError as exc:
+                    raise ReleaseError(str(exc)) from None
             else:
                 shutil.copy2(root / relative, target)
         problems = scan(staging)
@@ -383,6 +423,12 @@ def scan(folder: str | os.PathLike[str]) -> list[Problem]:
             problems.extend(_scan_text(name, _python_comments(text)))
         else:
             problems.extend(_scan_text(name, enumerate(text.splitlines(), start=1)))
+            if file.suffix == ".md":
+                problems.extend(
+                    Problem(name, f"line {n}: an instructor-note heading")
+                    for n, line in enumerate(text.splitlines(), start=1)
+                    if _NOTE_HEADING.match(line)
+                )
     return sorted(set(problems))
 
 

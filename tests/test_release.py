@@ -54,6 +54,11 @@ def course(tmp_path: Path) -> Path:
     (root / "notebooks" / "cases" / "harbor_spa.instructor.md").write_text(NOTE)
     (root / "datasets").mkdir()
     (root / "datasets" / "spa.csv").write_text("member,fee\nA,100\n")
+    (root / "datasets" / "README.md").write_text(
+        "# Data\n\n## Tables\n\nspa: members.\n\n## Instructor notes: planted effects\n\n"
+        f"{NOTE}\n\n### Churn\n\nDoubles.\n\n```\n# not a heading\n```\n\n## Sources\n\n"
+        f"Cited.\n{release.NOTE_BEGIN}\n{NOTE}\n{release.NOTE_END}\n"
+    )
     (root / "datasets" / "harbor_spa_answer_sheet.csv").write_text("student,q1\nann,3\n")
     pkg = root / "casekit"
     pkg.mkdir()
@@ -82,6 +87,7 @@ def test_release_of_a_course_leaves_out_what_students_must_not_get(
     files = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
     assert files == [
         "casekit/__init__.py",
+        "datasets/README.md",
         "datasets/spa.csv",
         "exercises/01.ipynb",
         "notebooks/01.ipynb",
@@ -90,6 +96,9 @@ def test_release_of_a_course_leaves_out_what_students_must_not_get(
     ]
     assert NOTE not in _all_text(out)
     assert release.scan(out) == []
+    assert (out / "datasets" / "README.md").read_text() == (
+        "# Data\n\n## Tables\n\nspa: members.\n\n## Sources\n\nCited.\n"
+    )
     case = notebooks.read(out / "notebooks" / "cases" / "harbor_spa.ipynb")
     assert [c.source for c in case.cells] == [
         "# Harbor Spa\n\nThe story of the case.",
@@ -135,6 +144,7 @@ LEAKS = {
     ),
     "an instructor passage": ("notebooks/x.md", f"{release.NOTE_BEGIN}\nnote\n"),
     "an answer sheet": ("cases/spa_answer_sheet.csv", "student,q1\n"),
+    "an instructor section in markdown": ("datasets/README.md", "# D\n## Instructor notes\nx"),
     "an answer key": ("datasets/Answer-Key.json", "{}"),
     "a solutions folder": ("solutions/01.ipynb", "{}"),
     "an instructor file": ("notebooks/cases/INSTRUCTOR.md", "notes"),
