@@ -49,10 +49,13 @@ def person_names(rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarr
 
 
 def emails(first: np.ndarray, last: np.ndarray, ids: np.ndarray, domain: str) -> np.ndarray:
-    """Well-formed fake e-mail addresses on a reserved example domain (RFC 2606)."""
+    """Well-formed fake e-mail addresses on a reserved example domain (RFC 2606).
+
+    ``ids`` (distinct integers) end the local part, so the addresses are unique.
+    """
     local = np.char.add(np.char.add(np.char.lower(first), "."), np.char.lower(last))
     local = np.char.replace(np.char.replace(local, " ", ""), "ñ", "n")
-    suffix = np.char.mod("%d", ids % 1000)
+    suffix = np.char.mod("%d", ids)
     return np.char.add(np.char.add(np.char.add(local, suffix), "@"), domain)
 
 
@@ -99,7 +102,7 @@ def calendar(start: pd.Timestamp = START, end: pd.Timestamp = END) -> pd.DataFra
     return pd.DataFrame(
         {
             "date": days,
-            "weekday": days.weekday,
+            "weekday": days.day_of_week,
             "month": days.month,
             "day": days.day,
             "days_in_month": days.days_in_month,
