@@ -191,3 +191,42 @@ def test_cdnow_sample_is_a_subset_of_the_master_with_its_own_numbering() -> None
     left = sample[cols].sort_values(cols).reset_index(drop=True)
     right = in_master.sort_values(cols).reset_index(drop=True)
     pd.testing.assert_frame_equal(left, right)
+
+
+# --- the casekit datasets command ---------------------------------------------------------------
+
+
+def test_cli_lists_the_tables(capsys: pytest.CaptureFixture[str]) -> None:
+    from casekit import cli
+
+    assert cli.main(["datasets", "list"]) == 0
+    out = capsys.readouterr().out
+    for name in ALL:
+        assert name in out
+
+
+def test_cli_generate_passes_seed_and_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from casekit import cli
+
+    calls = []
+
+    def fake(seed: int, out: Path) -> list[Path]:
+        calls.append((seed, out))
+        return [out / "README.md"]
+
+    monkeypatch.setattr(datasets, "generate", fake)
+    assert cli.main(["datasets", "generate", "--seed", "7", "--out", str(tmp_path)]) == 0
+    assert calls == [(7, tmp_path)]
+    assert "seed 7" in capsys.readouterr().out
+
+
+def test_cli_generate_reports_a_bad_seed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from casekit import cli
+
+    assert cli.main(["datasets", "generate", "--seed", "-1", "--out", str(tmp_path)]) == 2
+    assert "seed must be a non-negative integer" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
