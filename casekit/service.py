@@ -1338,9 +1338,12 @@ def control_chart(
     questions.
     """
     check_columns("table", table, ["period", "value", "centre", "ucl", "lcl", "signal", "rule"])
-    data = table[["period", "value", "centre", "ucl", "lcl", "signal", "rule"]].copy()
-    data["status"] = np.where(data["signal"], "out of control", "in control")
+    data = table[["period", "value", "centre", "ucl", "lcl", "rule"]].copy()
+    data["status"] = np.where(table["signal"], "out of control", "in control")
     data["rule"] = data["rule"].replace("", "none")
+    # Six significant digits are plenty for a chart and keep the stored notebook small.
+    for column in ("value", "centre", "ucl", "lcl"):
+        data[column] = data[column].map(lambda v: float(f"{v:.6g}"))
     period_type = "T" if pd.api.types.is_datetime64_any_dtype(data["period"]) else "O"
     x = alt.X(f"period:{period_type}", title=period_title)
     base = alt.Chart(data).encode(x=x)
@@ -1351,10 +1354,12 @@ def control_chart(
         alt.Tooltip("ucl:Q", title="Upper limit", format=value_format),
         alt.Tooltip("rule:N", title="Rule broken"),
     ]
-    line = base.mark_line(color="#0072B2", strokeWidth=2).encode(
+    # aria=False: no per-point accessibility labels in the SVG copy (they tripled its size);
+    # the tooltips carry the same information.
+    line = base.mark_line(color="#0072B2", strokeWidth=2, aria=False).encode(
         y=alt.Y("value:Q", title=y_title, axis=alt.Axis(format=value_format.lstrip(",")))
     )
-    points = base.mark_point(filled=True).encode(
+    points = base.mark_point(filled=True, aria=False).encode(
         y="value:Q",
         shape=alt.Shape(
             "status:N",
@@ -1376,13 +1381,13 @@ def control_chart(
     interpolate = "step-after" if data["ucl"].nunique() > 1 else "linear"
     limits = [
         base.mark_line(
-            color="#555555", strokeDash=[6, 4], strokeWidth=1.5, interpolate=interpolate
+            color="#555555", strokeDash=[6, 4], strokeWidth=1.5, interpolate=interpolate, aria=False
         ).encode(y=column)
         for column in ("ucl", "lcl")
     ]
-    centre = base.mark_line(color="#555555", strokeWidth=1.5, interpolate=interpolate).encode(
-        y="centre:Q"
-    )
+    centre = base.mark_line(
+        color="#555555", strokeWidth=1.5, interpolate=interpolate, aria=False
+    ).encode(y="centre:Q")
     layers = [*limits, centre, line, points]
     if standard is not None:
         level = check_number("standard", standard)

@@ -70,7 +70,7 @@ class StaffingCalculator(widgets.VBox):
     ) -> None:
         self.currency = currency
         self.shrinkage = check_fraction("shrinkage", shrinkage)
-        self.calls = _int_slider("Calls per hour", calls_per_hour, 5, 600, 5)
+        self.calls = _int_slider("Calls per hour", calls_per_hour, 1, 600)
         self.handle_time = _int_slider("Handle time (seconds)", handle_time, 30, 900, 10)
         self.target = percent_slider("Target: share answered in time", target, 0.50, 0.99)
         self.answer_time = _int_slider("... within (seconds)", answer_time, 5, 120, 5)
