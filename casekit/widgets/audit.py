@@ -157,18 +157,22 @@ class AuditDesigner(widgets.VBox):
         )
         self.segments = widgets.Textarea(
             value=_format_segments(segments, values),
-            description="Segments (name: customers, value)",
+            description="Segments",
             rows=max(3, len(segments)),
             continuous_update=False,
             style=_STYLE,
             layout=widgets.Layout(width="520px"),
+        )
+        self.segments_help = widgets.HTML(
+            "<span style='margin-left:198px;color:#555;font-size:13px'>one segment per line: "
+            f"<code>name: customers, value per customer ({html.escape(currency)})</code></span>"
         )
         self.response_rate = percent_slider("Response rate", response_rate, 0.02, 1.0, 0.01)
         self.cost_per_invitation = money_slider(
             f"Cost per invitation ({currency})", cost_per_invitation, 0, 50, 1
         )
         self.cost_per_complete = money_slider(
-            f"Cost per completed survey ({currency})", cost_per_complete, 0, 500, 10
+            f"Cost per complete ({currency})", cost_per_complete, 0, 500, 10
         )
         self.cost_per_visit = money_slider(
             f"Cost per mystery visit ({currency})", cost_per_visit, 0, 5_000, 100
@@ -178,7 +182,7 @@ class AuditDesigner(widgets.VBox):
             value=visits_per_scenario,
             min=0,
             max=6,
-            description="Mystery visits per store & scenario",
+            description="Visits per store & scenario",
             continuous_update=False,
             style=_STYLE,
             layout=_LAYOUT,
@@ -200,7 +204,9 @@ class AuditDesigner(widgets.VBox):
         )
         for control in self.controls:
             control.observe(self._update, names="value")
-        super().__init__([*self.controls, self.summary, self.chart])
+        layout = list(self.controls)
+        layout.insert(layout.index(self.segments) + 1, self.segments_help)
+        super().__init__([*layout, self.summary, self.chart])
         self._update()
 
     def _update(self, change: object = None) -> None:
