@@ -593,7 +593,8 @@ def clv_chart(
     check_columns("by_period", by_period, [label, "period", "cumulative_clv"])
     check_nonempty("by_period", by_period)
     data = by_period[[label, "period", "cumulative_clv"]].rename(columns={label: "customer"})
-    colour = alt.Color("customer:N", title="Customer type")
+    order = [str(name) for name in dict.fromkeys(data["customer"])]  # in the order given
+    colour = alt.Color("customer:N", title="Customer type", sort=order)
     lines = (
         alt.Chart(data)
         .mark_line(point=True)
@@ -633,7 +634,9 @@ def clv_chart(
                 ],
             )
         )
-    return alt.layer(*layers).properties(
+    # one LayerChart built directly: alt.layer and .properties would each deep-copy the layers
+    return alt.LayerChart(
+        layer=layers,
         title="Cumulative discounted margin per customer (dashed: acquisition cost)",
         width=520,
         height=280,

@@ -13,7 +13,7 @@ from tests.bench.timing import Result, best_of, widget_callback
 MILLION = 1_000_000
 
 #: Column names of the Cedar Lane tables, as cohort_summary's keyword arguments.
-CEDAR_COLUMNS: dict[str, str] = {}
+CEDAR_COLUMNS = {"date_col": "timestamp", "value_col": "margin"}
 
 
 def synthetic(n_transactions: int = MILLION, n_customers: int = 60_000, seed: int = 7):
@@ -44,26 +44,33 @@ def synthetic(n_transactions: int = MILLION, n_customers: int = 60_000, seed: in
     return transactions, customers
 
 
-def _cedar() -> tuple[pd.DataFrame, pd.DataFrame] | None:
-    if "cedar_transactions" not in datasets.names():
-        return None
-    return datasets.load("cedar_transactions"), datasets.load("cedar_customers")
-
-
 def run() -> list[Result]:
-    results: list[Result] = []
-    cedar = _cedar()
-    if cedar is not None:
-        tx, customers = cedar
-        detail = f"{len(tx):,} transactions"
-        results.append(
-            Result(
-                "clv cohort_summary: Cedar Lane",
-                best_of(lambda: clv.cohort_summary(tx, customers, **CEDAR_COLUMNS)),
-                2.0,
-                detail,
-            )
-        )
+    tx = datasets.load("cedar_transactions")
+    customers = datasets.load("cedar_customers")
+    results = [
+        Result(
+            "clv cohort_summary: Cedar Lane",
+            best_of(lambda: clv.cohort_summary(tx, customers, **CEDAR_COLUMNS)),
+            2.0,
+            f"{len(tx):,} transactions, {len(customers):,} customers",
+        ),
+        Result(
+            "clv segment_clv: Cedar Lane by channel",
+            best_of(
+                lambda: clv.segment_clv(
+                    tx,
+                    customers,
+                    segment_col="acquisition_channel",
+                    horizon=24,
+                    acquisition_cost_col="acquisition_cost",
+                    discount_rate=0.10,
+                    **CEDAR_COLUMNS,
+                )
+            ),
+            2.0,
+            f"{len(tx):,} transactions, {len(customers):,} customers",
+        ),
+    ]
     tx, customers = synthetic()
     detail = f"{len(tx):,} transactions, {len(customers):,} customers"
     results.append(
