@@ -161,9 +161,9 @@ COMPANIES: dict[str, Company] = {
     "cedar": Company(
         "cedar",
         "Cedar Lane Market",
-        "A grocery retailer (synthetic) with five stores around Metro Manila, an online shop "
-        "with free delivery, a contact centre, and a loyalty programme, the Shopper's Club, "
-        "opened on 1 March 2022. Its CRM holds what the course's notes say a retailer should "
+        "A grocery retailer (synthetic) that opened in January 2021 with five stores around "
+        "Metro Manila and an online shop with free delivery, and has a contact centre and a "
+        "loyalty programme, the Shopper's Club, opened on 1 March 2022. Its CRM holds what the course's notes say a retailer should "
         "collect (seed 001): names, birth dates, contact details, where customers live and "
         "how far they travel, age, occupation, and the shopping history.",
     ),
