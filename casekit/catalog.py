@@ -163,9 +163,10 @@ COMPANIES: dict[str, Company] = {
         "Cedar Lane Market",
         "A grocery retailer (synthetic) that opened in January 2021 with five stores around "
         "Metro Manila and an online shop with free delivery, and has a contact centre and a "
-        "loyalty programme, the Shopper's Club, opened on 1 March 2022. Its CRM holds what the course's notes say a retailer should "
-        "collect (seed 001): names, birth dates, contact details, where customers live and "
-        "how far they travel, age, occupation, and the shopping history.",
+        "loyalty programme, the Shopper's Club, opened on 1 March 2022. Its CRM holds what "
+        "the course's notes say a retailer should collect (seed 001): names, birth dates, "
+        "contact details, where customers live and how far they travel, age, occupation, "
+        "and the shopping history.",
     ),
     "kestrel": Company(
         "kestrel",
