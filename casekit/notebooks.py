@@ -94,7 +94,8 @@ def clean(nb: NotebookNode) -> NotebookNode:
 
     Keeps cell tags and slide metadata, the course's own ``casekit`` metadata and a
     standard Python 3 kernelspec; drops papermill and execution records and the saved
-    widget state (widgets are rebuilt when the notebook runs).
+    widget state (widgets are rebuilt when the notebook runs). A widget's output keeps
+    a short text, :data:`WIDGET_PLACEHOLDER`, that says how to bring it back.
     """
     nb = copy.deepcopy(nb)
     nb.metadata = NotebookNode(
@@ -110,7 +111,16 @@ def clean(nb: NotebookNode) -> NotebookNode:
     return nb
 
 
+#: What a saved notebook shows where a widget was, until its cell is run again.
+WIDGET_PLACEHOLDER = "Interactive widget: run the notebook's cells in JupyterLab to use it."
+_WIDGET_MIMETYPE = "application/vnd.jupyter.widget-view+json"
+
+
 def _clean_output(output: NotebookNode) -> NotebookNode:
+    data = output.get("data", {})
+    if _WIDGET_MIMETYPE in data:
+        # The widget's state is not saved, so its Python repr would be all a reader sees.
+        data["text/plain"] = WIDGET_PLACEHOLDER
     if "metadata" in output:
         output.metadata = NotebookNode(
             {k: v for k, v in output.metadata.items() if k != "papermill"}

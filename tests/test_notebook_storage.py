@@ -54,3 +54,24 @@ def test_conventions(path: Path) -> None:
     assert tagged[0].cell_type == "code"
     text = "\n".join(c.source for c in nb.cells)
     assert "/work/" not in text and "/root/" not in text and "/home/" not in text
+
+
+def test_clean_gives_widgets_a_helpful_placeholder() -> None:
+    from nbformat.v4 import new_code_cell, new_notebook, new_output
+
+    view = {"model_id": "abc", "version_major": 2, "version_minor": 0}
+    output = new_output(
+        "execute_result",
+        data={
+            "application/vnd.jupyter.widget-view+json": view,
+            "text/plain": "RetentionExplorer(children=(FloatSlider(value=0.8, ...",
+        },
+        execution_count=1,
+    )
+    nb = new_notebook(cells=[new_code_cell("w", outputs=[output], execution_count=1)])
+    nb.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": {"state": {}}}
+    cleaned = notebooks.clean(nb)
+    data = cleaned.cells[0].outputs[0]["data"]
+    assert data["text/plain"] == notebooks.WIDGET_PLACEHOLDER
+    assert data["application/vnd.jupyter.widget-view+json"] == view
+    assert "widgets" not in cleaned.metadata
