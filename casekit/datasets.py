@@ -382,7 +382,7 @@ def readme(effects: Mapping[str, str] | None = None) -> str:
         "Every table loads offline with one call, with its documented types:\n\n"
         "```python\nimport casekit as ck\n\n"
         'df = ck.datasets.load("cedar_transactions")\n'
-        'ck.datasets.describe("cedar_transactions")   # this dictionary, as a table\n```\n\n'
+        'ck.datasets.describe("cedar_transactions")  # this dictionary, as a table\n```\n\n'
         "Each table is one gzip-compressed CSV file (`<table>.csv.gz`, UTF-8, comma "
         "separated, header row, dates as `YYYY-MM-DD`, times as `YYYY-MM-DD HH:MM:SS`, "
         "missing values as empty fields), so it also opens in a spreadsheet or any other "
