@@ -8,6 +8,8 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 CONSTRAINTS := constraints.txt
 JOBS ?= auto
+# JupyterLab refuses to run as root unless told; containers and some hubs do run as root.
+LAB_FLAGS ?= $(if $(filter 0,$(shell id -u)),--allow-root,)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: help lab test test-latest lint format notebooks exercises bench lock clean
@@ -35,7 +37,7 @@ $(VENV)/.installed-test: pyproject.toml $(CONSTRAINTS) | $(BIN)/python
 	touch $@ $(VENV)/.installed-lab
 
 lab: $(VENV)/.installed-lab
-	$(BIN)/jupyter lab notebooks/00_start_here.ipynb
+	$(BIN)/jupyter lab $(LAB_FLAGS) notebooks/00_start_here.ipynb
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
