@@ -213,30 +213,6 @@ def time_of_day(rng: np.random.Generator, weights: Sequence[float], n: int) -> n
     return hour + rng.random(n)
 
 
-def erlang_c(agents: np.ndarray, load: np.ndarray) -> np.ndarray:
-    """Probability that an arriving call waits (Erlang C), vectorised.
-
-    Parameters
-    ----------
-    agents : numpy.ndarray
-        Number of agents ``c`` (>= 1).
-    load : numpy.ndarray
-        Offered load ``a = arrival rate x mean handle time`` in Erlangs, with ``a < c``.
-    """
-    agents = np.asarray(agents, dtype=int)
-    load = np.asarray(load, dtype=float)
-    top = int(agents.max()) if agents.size else 1
-    # Erlang B by the stable recursion B(k) = a B(k-1) / (k + a B(k-1)), then C from B.
-    b = np.ones_like(load)
-    result = np.zeros_like(load)
-    for k in range(1, top + 1):
-        b = load * b / (k + load * b)
-        at = agents == k
-        rho = load[at] / k
-        result[at] = b[at] / (1 - rho + rho * b[at])
-    return result
-
-
 def largest_remainder(shares: np.ndarray, total: int) -> np.ndarray:
     """Round each row of non-negative ``shares`` to integers summing to ``total``."""
     scaled = shares / shares.sum(axis=1, keepdims=True) * total

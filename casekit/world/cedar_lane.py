@@ -28,6 +28,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from casekit import service
 from casekit.world import _common as cm
 
 # --- the world's facts -------------------------------------------------------------------
@@ -712,7 +713,7 @@ def _queue_waits(
     hour = slot % 24
     agents = np.where(weekday >= 5, staff_weekend[hour], staff_weekday[hour])
     load = np.minimum(counts * mean_handle / 3600, 0.95 * agents)
-    waits_prob = cm.erlang_c(agents, load)
+    waits_prob = service.erlang_c(agents, load)
     waits = rng.random(len(time)) < waits_prob
     return np.where(waits, rng.exponential(mean_handle / (agents - load)), 0.0).round()
 
