@@ -73,6 +73,7 @@ from statsmodels.stats.multitest import multipletests
 import casekit.charts  # noqa: F401  (house theme and offline renderer)
 from casekit.phases import PHASES
 from casekit.validation import (
+    check_array,
     check_columns,
     check_fraction,
     check_integer,
@@ -171,14 +172,7 @@ def _check_ratings(name: str, frame: pd.DataFrame, columns: Iterable[str], scale
 
 def _as_array(name: str, value: Any, *, minimum: float | None = None) -> np.ndarray:
     """A number or a sequence of numbers as a float array, each checked to be finite."""
-    if isinstance(value, (pd.Series, np.ndarray, list, tuple)):
-        values = list(np.asarray(value, dtype=object).ravel())
-        if not values:
-            raise ValueError(f"{name} must hold at least one number, got an empty sequence")
-        return np.array(
-            [check_number(f"{name}[{i}]", v, minimum=minimum) for i, v in enumerate(values)]
-        )
-    return np.array(check_number(name, value, minimum=minimum))
+    return check_array(name, value, minimum=minimum)
 
 
 def z_value(confidence: float) -> float:

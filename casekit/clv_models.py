@@ -66,6 +66,7 @@ from scipy.special import betaln, digamma, gammaln, hyp2f1
 import casekit.charts  # noqa: F401  (house theme and offline renderer)
 from casekit.validation import (
     as_datetime_column,
+    check_array,
     check_columns,
     check_fraction,
     check_integer,
@@ -148,21 +149,10 @@ class FitInfo:
 
 def _as_array(name: str, value: ArrayLike) -> np.ndarray:
     """``value`` as a 1-D float array of finite numbers, or a clear error."""
-    if isinstance(value, (str, bytes)) or value is None:
-        raise TypeError(f"{name} must be a number or an array of numbers, got {value!r}")
-    try:
-        array = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        raise TypeError(
-            f"{name} must be a number or an array of numbers, got {type(value).__name__}"
-        ) from None
+    array = check_array(name, value)
     if array.ndim > 1:
         raise ValueError(f"{name} must be a number or a 1-D array, got shape {array.shape}")
-    array = np.atleast_1d(array)
-    if not np.all(np.isfinite(array)):
-        bad = array[~np.isfinite(array)][0]
-        raise ValueError(f"{name} must hold finite numbers, found {bad!r}")
-    return array
+    return np.atleast_1d(array)
 
 
 def _rfm_arrays(

@@ -51,6 +51,7 @@ import casekit.charts  # noqa: F401  (house theme and offline renderer)
 from casekit.phases import PHASES
 from casekit.validation import (
     as_datetime_column,
+    check_array,
     check_columns,
     check_fraction,
     check_integer,
@@ -904,12 +905,8 @@ def hourly_arrivals(contacts: pd.DataFrame, *, timestamp: str) -> pd.DataFrame:
 
 
 def _values(name: str, values: Any) -> np.ndarray:
-    array = np.asarray(values, dtype=float).ravel() if not isinstance(values, str) else None
-    if array is None or array.size == 0:
-        raise ValueError(f"{name} must be a non-empty list of numbers, got {values!r}")
-    if not np.all(np.isfinite(array)):
-        raise ValueError(f"{name} must hold finite numbers only (no NaN), got {values!r}")
-    return array
+    """A non-empty flat array of finite numbers."""
+    return check_array(name, values).ravel()
 
 
 def meets_standard(values: Any, standard: float, *, better: str) -> np.ndarray:
@@ -1518,21 +1515,7 @@ def scorecard(monitoring: pd.DataFrame, *, phases: Mapping[str, str] | None = No
 
 def _array(name: str, value: Any, *, minimum: float = 0.0, integer: bool = False) -> np.ndarray:
     """An array of finite numbers >= minimum (whole numbers when ``integer``)."""
-    if isinstance(value, (str, bytes)) or value is None:
-        raise TypeError(f"{name} must be a number or an array of numbers, got {value!r}")
-    try:
-        array = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        raise TypeError(f"{name} must be a number or an array of numbers, got {value!r}") from None
-    if array.size == 0:
-        raise ValueError(f"{name} must not be empty")
-    if not np.all(np.isfinite(array)):
-        raise ValueError(f"{name} must hold finite numbers (no NaN or infinity), got {value!r}")
-    if np.any(array < minimum):
-        raise ValueError(f"{name} must be >= {minimum:g}, got {value!r}")
-    if integer and np.any(array != np.round(array)):
-        raise ValueError(f"{name} must hold whole numbers of agents, got {value!r}")
-    return array
+    return check_array(name, value, minimum=minimum, integer=integer)
 
 
 def _out(result: np.ndarray) -> Any:

@@ -17,6 +17,7 @@ import pandas as pd
 
 __all__ = [
     "as_datetime_column",
+    "check_array",
     "check_columns",
     "check_fraction",
     "check_integer",
@@ -62,6 +63,43 @@ def check_number(
             allowed = f"in {left}, {right}"
         raise ValueError(f"{name} must be {allowed}, got {value!r}")
     return number
+
+
+def check_array(
+    name: str, value: Any, *, minimum: float | None = None, integer: bool = False
+) -> np.ndarray:
+    """Return a number or an array-like of numbers as a float array of the same shape.
+
+    A single number becomes a 0-d array, so callers can broadcast it with others.
+
+    Raises
+    ------
+    TypeError
+        If ``value`` is text, None, or anything that is not numbers.
+    ValueError
+        If it is empty, holds NaN or infinity, a value below ``minimum``, or (with
+        ``integer``) a value that is not a whole number.
+    """
+    if isinstance(value, (str, bytes)) or value is None:
+        raise TypeError(f"{name} must be a number or an array of numbers, got {value!r}")
+    try:
+        array = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(
+            f"{name} must be a number or an array of numbers, got {type(value).__name__}"
+        ) from None
+    if array.size == 0:
+        raise ValueError(f"{name} must not be empty: give at least one number")
+    finite = np.isfinite(array)
+    if not finite.all():
+        bad = array[~finite].flat[0]
+        raise ValueError(f"{name} must hold finite numbers (no NaN or infinity), found {bad!r}")
+    if minimum is not None and (array < minimum).any():
+        raise ValueError(f"{name} must be >= {minimum:g}, got {array[array < minimum].flat[0]:g}")
+    if integer and (array != np.round(array)).any():
+        bad = array[array != np.round(array)].flat[0]
+        raise ValueError(f"{name} must hold whole numbers, got {bad:g}")
+    return array
 
 
 def check_fraction(name: str, value: Any, *, allow_one: bool = False) -> float:

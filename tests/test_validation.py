@@ -47,3 +47,20 @@ def test_columns_empty_and_dates() -> None:
     assert v.as_datetime_column("transactions", frame, "when").dt.month.tolist() == [1, 2]
     with pytest.raises(TypeError, match="must hold dates"):
         v.as_datetime_column("transactions", frame, "amount")
+
+
+def test_check_array_keeps_shape_and_names_the_problem() -> None:
+    assert v.check_array("load", 3).shape == ()
+    assert v.check_array("load", [[1, 2], [3, 4]]).shape == (2, 2)
+    with pytest.raises(TypeError, match="load must be a number or an array of numbers"):
+        v.check_array("load", "ten")
+    with pytest.raises(TypeError, match="got dict"):
+        v.check_array("load", {"a": 1})
+    with pytest.raises(ValueError, match="load must not be empty"):
+        v.check_array("load", [])
+    with pytest.raises(ValueError, match=r"finite numbers .* found nan"):
+        v.check_array("load", [1.0, np.nan])
+    with pytest.raises(ValueError, match="agents must be >= 1, got 0"):
+        v.check_array("agents", [2, 0], minimum=1)
+    with pytest.raises(ValueError, match=r"agents must hold whole numbers, got 2\.5"):
+        v.check_array("agents", [2.5], integer=True)
