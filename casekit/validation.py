@@ -93,7 +93,9 @@ def check_array(
     finite = np.isfinite(array)
     if not finite.all():
         bad = array[~finite].flat[0]
-        raise ValueError(f"{name} must hold finite numbers (no NaN or infinity), found {bad!r}")
+        raise ValueError(
+            f"{name} must hold finite numbers (no NaN or infinity), found {float(bad)!r}"
+        )
     if minimum is not None and (array < minimum).any():
         raise ValueError(f"{name} must be >= {minimum:g}, got {array[array < minimum].flat[0]:g}")
     if integer and (array != np.round(array)).any():
