@@ -20,7 +20,15 @@ import ipywidgets as widgets
 
 from casekit import charts
 
-__all__ = ["chart_bundle", "money_slider", "percent_slider", "show_chart"]
+__all__ = [
+    "LAYOUT",
+    "STYLE",
+    "chart_bundle",
+    "int_slider",
+    "money_slider",
+    "percent_slider",
+    "show_chart",
+]
 
 
 def show_chart(output: widgets.Output, chart: alt.TopLevelMixin) -> None:
@@ -41,8 +49,23 @@ def chart_bundle(output: widgets.Output) -> dict[str, Any] | None:
     return output.outputs[0]["data"].get(charts.VEGA_MIMETYPE)
 
 
-_STYLE = {"description_width": "190px"}
-_LAYOUT = widgets.Layout(width="520px")
+#: Style and layout shared by the course's controls: labels in one column, same width.
+STYLE = {"description_width": "190px"}
+LAYOUT = widgets.Layout(width="520px")
+
+
+def int_slider(description: str, value: int, low: int, high: int, step: int = 1):
+    """A slider for a whole number (agents, visits, weeks)."""
+    return widgets.IntSlider(
+        value=value,
+        min=low,
+        max=high,
+        step=step,
+        description=description,
+        continuous_update=False,
+        style=STYLE,
+        layout=LAYOUT,
+    )
 
 
 def percent_slider(description: str, value: float, low: float, high: float, step: float = 0.01):
@@ -55,8 +78,8 @@ def percent_slider(description: str, value: float, low: float, high: float, step
         description=description,
         readout_format=".0%",
         continuous_update=False,
-        style=_STYLE,
-        layout=_LAYOUT,
+        style=STYLE,
+        layout=LAYOUT,
     )
 
 
@@ -70,6 +93,6 @@ def money_slider(description: str, value: float, low: float, high: float, step: 
         description=description,
         readout_format=",.0f",
         continuous_update=False,
-        style=_STYLE,
-        layout=_LAYOUT,
+        style=STYLE,
+        layout=LAYOUT,
     )

@@ -9,12 +9,10 @@ import ipywidgets as widgets
 import pandas as pd
 
 from casekit import audit
-from casekit.widgets import money_slider, percent_slider, show_chart
+from casekit.widgets import LAYOUT, STYLE, int_slider, money_slider, percent_slider, show_chart
 
 __all__ = ["AuditDesigner", "parse_segments"]
 
-_STYLE = {"description_width": "190px"}
-_LAYOUT = widgets.Layout(width="520px")
 
 #: Confidence levels offered, label -> level.
 CONFIDENCE_CHOICES = {"90 %": 0.90, "95 %": 0.95, "99 %": 0.99}
@@ -139,28 +137,28 @@ class AuditDesigner(widgets.VBox):
             options=list(CONFIDENCE_CHOICES.items()),
             value=confidence,
             description="Confidence",
-            style=_STYLE,
-            layout=_LAYOUT,
+            style=STYLE,
+            layout=LAYOUT,
         )
         self.precision_for = widgets.ToggleButtons(
             options=[("whole customer base", "overall"), ("each segment", "each segment")],
             value="overall",
             description="Margin holds for",
-            style=_STYLE,
+            style=STYLE,
         )
         self.allocation = widgets.Dropdown(
             options=list(ALLOCATION_CHOICES.items()),
             value="proportional",
             description="Allocate the sample",
-            style=_STYLE,
-            layout=_LAYOUT,
+            style=STYLE,
+            layout=LAYOUT,
         )
         self.segments = widgets.Textarea(
             value=_format_segments(segments, values),
             description="Segments",
             rows=max(3, len(segments)),
             continuous_update=False,
-            style=_STYLE,
+            style=STYLE,
             layout=widgets.Layout(width="520px"),
         )
         self.segments_help = widgets.HTML(
@@ -178,15 +176,7 @@ class AuditDesigner(widgets.VBox):
             f"Cost per mystery visit ({currency})", cost_per_visit, 0, 5_000, 100
         )
         self.fixed_cost = money_slider(f"Fixed cost ({currency})", fixed_cost, 0, 200_000, 5_000)
-        self.visits = widgets.IntSlider(
-            value=visits_per_scenario,
-            min=0,
-            max=6,
-            description="Visits per store & scenario",
-            continuous_update=False,
-            style=_STYLE,
-            layout=_LAYOUT,
-        )
+        self.visits = int_slider("Visits per store & scenario", visits_per_scenario, 0, 6)
         self.summary = widgets.HTML()
         self.chart = widgets.Output()
         self.controls = (

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipywidgets as widgets
 
 from casekit import clv_models
-from casekit.widgets import show_chart
+from casekit.widgets import LAYOUT, STYLE, int_slider, show_chart
 
 __all__ = ["PROFILES", "AliveExplorer"]
 
@@ -18,9 +18,6 @@ PROFILES: dict[str, tuple[int, float, float]] = {
     "One-time buyer (no repeat purchase)": (0, 0.0, 38.86),
     "New customer, one quick repeat (1, week 2 of 4)": (1, 2.0, 4.0),
 }
-
-_STYLE = {"description_width": "190px"}
-_LAYOUT = widgets.Layout(width="520px")
 
 
 class AliveExplorer(widgets.VBox):
@@ -58,29 +55,13 @@ class AliveExplorer(widgets.VBox):
             options=[*PROFILES, "(your own)"],
             value=first,
             description="Customer profile",
-            style=_STYLE,
+            style=STYLE,
             layout=widgets.Layout(width="620px"),
         )
-        self.frequency = widgets.IntSlider(
-            value=x,
-            min=0,
-            max=40,
-            description="Repeat purchases (x)",
-            continuous_update=False,
-            style=_STYLE,
-            layout=_LAYOUT,
-        )
+        self.frequency = int_slider("Repeat purchases (x)", x, 0, 40)
         self.age = _weeks_slider("Age in weeks (T)", age, 1.0, max_age)
         self.recency = _weeks_slider("Last purchase in week (tₓ)", t_x, 0.0, age)
-        self.horizon = widgets.IntSlider(
-            value=horizon,
-            min=1,
-            max=104,
-            description="Weeks ahead",
-            continuous_update=False,
-            style=_STYLE,
-            layout=_LAYOUT,
-        )
+        self.horizon = int_slider("Weeks ahead", horizon, 1, 104)
         self.summary = widgets.HTML()
         self.chart = widgets.Output()
         self._applying = False
@@ -173,6 +154,6 @@ def _weeks_slider(description: str, value: float, low: float, high: float) -> wi
         description=description,
         readout_format=".1f",
         continuous_update=False,
-        style=_STYLE,
-        layout=_LAYOUT,
+        style=STYLE,
+        layout=LAYOUT,
     )

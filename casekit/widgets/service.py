@@ -9,25 +9,9 @@ import ipywidgets as widgets
 
 from casekit import charts, service
 from casekit.validation import check_fraction
-from casekit.widgets import money_slider, percent_slider
+from casekit.widgets import int_slider, money_slider, percent_slider
 
 __all__ = ["StaffingCalculator"]
-
-_STYLE = {"description_width": "190px"}
-_LAYOUT = widgets.Layout(width="520px")
-
-
-def _int_slider(description: str, value: int, low: int, high: int, step: int = 1):
-    return widgets.IntSlider(
-        value=value,
-        min=low,
-        max=high,
-        step=step,
-        description=description,
-        continuous_update=False,
-        style=_STYLE,
-        layout=_LAYOUT,
-    )
 
 
 class StaffingCalculator(widgets.VBox):
@@ -70,10 +54,10 @@ class StaffingCalculator(widgets.VBox):
     ) -> None:
         self.currency = currency
         self.shrinkage = check_fraction("shrinkage", shrinkage)
-        self.calls = _int_slider("Calls per hour", calls_per_hour, 1, 600)
-        self.handle_time = _int_slider("Handle time (seconds)", handle_time, 30, 900, 10)
+        self.calls = int_slider("Calls per hour", calls_per_hour, 1, 600)
+        self.handle_time = int_slider("Handle time (seconds)", handle_time, 30, 900, 10)
         self.target = percent_slider("Target: share answered in time", target, 0.50, 0.99)
-        self.answer_time = _int_slider("... within (seconds)", answer_time, 5, 120, 5)
+        self.answer_time = int_slider("... within (seconds)", answer_time, 5, 120, 5)
         self.cost = money_slider(
             f"Cost per agent-hour ({currency})", cost_per_agent_hour, 50, 1_000, 10
         )
