@@ -16,9 +16,11 @@ level is set to ``...`` so that the check cell reports "not attempted" instead o
     ck.check("q1", q1)
 
 In markdown cells, text between ``<!-- BEGIN SOLUTION -->`` and ``<!-- END SOLUTION -->``
-(each on a line of its own) is replaced by a prompt line. Exercises are stored without
-outputs or execution counts. A marker that is left open, nested or unmatched is an error
-naming the notebook and the cell, and nothing is written.
+(each on a line of its own) is replaced by a prompt line. Instructor notes (cells tagged
+``instructor`` and passages between instructor-note markers, see :mod:`casekit.release`)
+are left out. Exercises are stored without outputs or execution counts. A marker that is
+left open, nested or unmatched is an error naming the notebook and the cell, and nothing
+is written.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from pathlib import Path
 
 from nbformat import NotebookNode
 
-from casekit import notebooks
+from casekit import notebooks, release
 
 __all__ = [
     "CODE_PROMPT",
@@ -151,8 +153,12 @@ def build_notebook(solution: NotebookNode, name: str = "notebook") -> NotebookNo
     Raises
     ------
     MarkerError
-        If a marker is open, nested, unmatched or malformed.
+        If a solution or instructor-note marker is open, nested, unmatched or malformed.
     """
+    try:
+        solution = release.strip_instructor_notes(solution, name)
+    except release.MarkerError as exc:
+        raise MarkerError(str(exc)) from None
     exercise = notebooks.strip_outputs(notebooks.clean(solution))
     for index, cell in enumerate(exercise.cells, start=1):
         where = _Where(name, index)

@@ -121,3 +121,24 @@ def test_cli_reports_bad_marker_clearly(tmp_path: Path, capsys) -> None:
 
 def test_repository_exercises_are_current(root: Path) -> None:
     assert exercises.out_of_date(root / "solutions", root / "exercises") == []
+
+
+def test_instructor_notes_are_left_out() -> None:
+    note = new_markdown_cell("## Instructor note\nTiming: 20 minutes.")
+    note.metadata["tags"] = ["instructor"]
+    passage = (
+        "Discuss.\n<!-- BEGIN INSTRUCTOR NOTE -->\nLook for retention.\n"
+        "<!-- END INSTRUCTOR NOTE -->"
+    )
+    built = exercises.build_notebook(
+        solution_notebook(new_markdown_cell("# T"), note, new_markdown_cell(passage))
+    )
+    text = notebooks.to_text(built)
+    assert len(built.cells) == 2
+    assert "Timing" not in text and "Look for retention" not in text and "Discuss." in text
+
+
+def test_open_instructor_note_is_a_marker_error() -> None:
+    cell = new_markdown_cell("<!-- BEGIN INSTRUCTOR NOTE -->\nsecret")
+    with pytest.raises(exercises.MarkerError, match="never closed"):
+        exercises.build_notebook(solution_notebook(cell), name="solutions/x.ipynb")
