@@ -79,6 +79,7 @@ import casekit.charts  # noqa: F401  (house theme and offline renderer)
 from casekit import clv, service
 from casekit.validation import (
     as_datetime_column,
+    check_array,
     check_columns,
     check_fraction,
     check_integer,
@@ -451,18 +452,6 @@ def _array_or_float(value: np.ndarray) -> Any:
     return float(value) if np.ndim(value) == 0 else value
 
 
-def _nonnegative(name: str, value: Any) -> np.ndarray:
-    if isinstance(value, (str, bytes, bool)):
-        raise TypeError(f"{name} must be a number or an array of numbers, got {value!r}")
-    try:
-        array = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        raise TypeError(f"{name} must be a number or an array of numbers, got {value!r}") from None
-    if not np.all(np.isfinite(array)) or np.any(array < 0):
-        raise ValueError(f"{name} must hold finite numbers >= 0, got {value!r}")
-    return array
-
-
 def reward_rate(points_per_peso: float, cost_per_point: float) -> float:
     """The value of rewards per peso spent, if every point were redeemed.
 
@@ -506,7 +495,7 @@ def reward_cost(points: Any, *, redemption_rate: float, cost_per_point: float) -
     >>> reward_cost(1_000_000, redemption_rate=0.7, cost_per_point=0.5)
     350000.0
     """
-    issued = _nonnegative("points", points)
+    issued = check_array("points", points, minimum=0)
     rho = check_fraction("redemption_rate", redemption_rate, allow_one=True)
     cost = check_number("cost_per_point", cost_per_point, minimum=0)
     return _array_or_float(issued * rho * cost)
@@ -520,8 +509,8 @@ def breakage(points_issued: Any, points_redeemed: Any) -> Any:
     >>> round(breakage(1_000, 650), 2)
     0.35
     """
-    issued = _nonnegative("points_issued", points_issued)
-    redeemed = _nonnegative("points_redeemed", points_redeemed)
+    issued = check_array("points_issued", points_issued, minimum=0)
+    redeemed = check_array("points_redeemed", points_redeemed, minimum=0)
     if np.any(issued <= 0):
         raise ValueError(f"points_issued must be > 0, got {points_issued!r}")
     return _array_or_float(1.0 - redeemed / issued)
