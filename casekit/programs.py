@@ -95,6 +95,7 @@ __all__ = [
     "break_even_lift",
     "break_even_retention",
     "breakage",
+    "club_design",
     "club_kpis",
     "community_economics",
     "compare_designs",
@@ -1632,6 +1633,8 @@ def club_kpis(
     * ``enrolment``: members (joined by the end of the year) among the customers who
       bought in the year;
     * ``new_members``: customers who joined in the year;
+    * ``buying_members``: members who bought in the year (the base of the per-member
+      KPIs);
     * ``active_members``: members who joined before the year and bought in it, as a
       share of all members who joined before the year;
     * ``member_retention``: of the members (joined before the year) who bought in the
@@ -1689,6 +1692,7 @@ def club_kpis(
         {
             "enrolment": float(members_by_end.mean()),
             "new_members": float(((joined_at >= start) & (joined_at < stop)).sum()),
+            "buying_members": float(n_active),
             "active_members": float(old_members.isin(active).mean())
             if len(old_members)
             else math.nan,
@@ -1701,6 +1705,84 @@ def club_kpis(
             "cost_per_member": (points["reward_cost"] + admin) / n_active,
         }
     )
+
+
+def club_design(
+    customers: pd.DataFrame,
+    transactions: pd.DataFrame,
+    loyalty_events: pd.DataFrame,
+    *,
+    year: int,
+    points_per_peso: float,
+    admin_cost_fixed: float = 0.0,
+    admin_cost_per_member: float = 0.0,
+    amount: str = "spend",
+    margin: str = "margin",
+    joined: str = "club_member_since",
+    acquired: str = "acquisition_date",
+) -> dict[str, float]:
+    """A running programme's design read from its data, for :func:`program_economics`.
+
+    * ``members``: members who bought in ``year`` (:func:`club_kpis`);
+    * ``spend_per_member``: their spending in the year (today's spending, lift included);
+    * ``gross_margin``: margin over spending of the purchases of customers who were
+      members by the end of the year;
+    * ``reward_rate``: ``points_per_peso`` x the cost per point redeemed in the year
+      (:func:`reward_rate`, :func:`points_summary`);
+    * ``redemption_rate``: points redeemed over points issued in the year;
+    * the two administration costs as given (they are not in the data).
+
+    The lifts are left out: they are what an evaluation has to estimate.
+
+    Parameters
+    ----------
+    customers, transactions, loyalty_events, year, amount, joined, acquired
+        As in :func:`club_kpis`.
+    points_per_peso : float
+        Points a member earns per peso spent (Cedar Lane: 1 / 50).
+    admin_cost_fixed, admin_cost_per_member : float
+        As in :func:`program_economics`.
+    margin : str
+        Column of ``transactions`` with the margin of each purchase.
+
+    Returns
+    -------
+    dict
+        Keyword arguments for :func:`program_economics` and its relatives.
+    """
+    y = check_integer("year", year, minimum=1900)
+    check_columns("transactions", transactions, [margin, amount])
+    kpis = club_kpis(
+        customers,
+        transactions,
+        loyalty_events,
+        year=y,
+        amount=amount,
+        joined=joined,
+        acquired=acquired,
+    )
+    points = points_summary(loyalty_events, start=f"{y}-01-01", end=f"{y}-12-31")
+    cu, _ = _customers(customers, transactions, amount, joined, acquired)
+    when = as_datetime_column("transactions", transactions, "timestamp")
+    stop = pd.Timestamp(y + 1, 1, 1)
+    in_year = ((when >= pd.Timestamp(y, 1, 1)) & (when < stop)).to_numpy()
+    joined_at = cu["joined"].reindex(transactions["customer_id"].astype(str)).to_numpy()
+    members = in_year & (joined_at < stop)
+    spent = pd.to_numeric(transactions[amount], errors="coerce").to_numpy()[members].sum()
+    earned = pd.to_numeric(transactions[margin], errors="coerce").to_numpy()[members].sum()
+    if not spent > 0:
+        raise ValueError(f"members spent nothing in {year}: the margin rate is undefined")
+    return {
+        "members": float(kpis["buying_members"]),
+        "spend_per_member": float(kpis["spend_per_member"]),
+        "gross_margin": float(earned / spent),
+        "reward_rate": reward_rate(points_per_peso, points["cost_per_point"]),
+        "redemption_rate": float(points["redemption_rate"]),
+        "admin_cost_fixed": check_number("admin_cost_fixed", admin_cost_fixed, minimum=0),
+        "admin_cost_per_member": check_number(
+            "admin_cost_per_member", admin_cost_per_member, minimum=0
+        ),
+    }
 
 
 def kpi_scorecard(

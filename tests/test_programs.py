@@ -470,6 +470,7 @@ def test_club_kpis_by_hand() -> None:
                 ]
             ),
             "spend": [100, 200, 300, 50, 150, 80, 60, 40],
+            "margin": [20, 40, 60, 10, 30, 16, 12, 8],
         }
     )
     events = pd.DataFrame(
@@ -483,12 +484,22 @@ def test_club_kpis_by_hand() -> None:
     kpis = programs.club_kpis(customers, transactions, events, year=2024, admin_cost=100)
     assert kpis["enrolment"] == pytest.approx(2 / 3)  # A, B of the buyers A, B, D
     assert kpis["new_members"] == 1  # B
+    assert kpis["buying_members"] == 2  # A and B bought in 2024
     assert kpis["active_members"] == 1.0  # A, the only member from before 2024, bought
     assert kpis["member_retention"] == 1.0
     assert kpis["non_member_retention"] == 0.5  # C and D bought in 2023; only D in 2024
     assert kpis["redemption_rate"] == pytest.approx(20 / 63)
     assert kpis["spend_per_member"] == pytest.approx((200 + 300 + 150) / 2)
     assert kpis["cost_per_member"] == pytest.approx((10 + 100) / 2)
+    design = programs.club_design(
+        customers, transactions, events, year=2024, points_per_peso=0.1, admin_cost_fixed=100
+    )
+    # Members' 2024 purchases: A 200 + 300, B 150 -> margin (40 + 60 + 30) / 650 = 0.2;
+    # 10 points per Php 100 x Php 10 / 20 points redeemed = 5 % of spending.
+    assert design["gross_margin"] == pytest.approx(0.2)
+    assert design["reward_rate"] == pytest.approx(0.05)
+    assert design["members"] == 2 and design["spend_per_member"] == pytest.approx(325)
+    assert programs.program_economics(**design)["fixed_administration"] == -100
 
 
 def test_kpi_scorecard_by_hand() -> None:
