@@ -64,6 +64,7 @@ import casekit.charts  # the house theme and offline renderer; PALETTE
 from casekit import catalog, privacy
 from casekit.validation import (
     as_datetime_column,
+    check_array,
     check_columns,
     check_fraction,
     check_integer,
@@ -387,16 +388,13 @@ def rfm(
 
 
 def _values(name: str, values: Any) -> np.ndarray:
-    array = np.asarray(values.to_numpy() if isinstance(values, pd.Series) else values)
-    if array.ndim != 1 or array.size == 0:
-        raise ValueError(f"{name} must be a non-empty 1-D list of numbers, got shape {array.shape}")
-    if not np.issubdtype(array.dtype, np.number) or array.dtype == bool:
-        raise TypeError(f"{name} must hold numbers, got dtype {array.dtype}")
-    array = array.astype(float)
-    if not np.isfinite(array).all():
-        raise ValueError(
-            f"{name} has {int((~np.isfinite(array)).sum())} missing or infinite value(s)"
-        )
+    """A non-empty 1-D array of finite numbers (booleans refused)."""
+    raw = values.to_numpy() if isinstance(values, pd.Series) else values
+    if np.asarray(raw).dtype == bool:
+        raise TypeError(f"{name} must hold numbers, got True/False values")
+    array = check_array(name, raw)
+    if array.ndim != 1:
+        raise ValueError(f"{name} must be a 1-D list of numbers, got shape {array.shape}")
     return array
 
 
@@ -832,7 +830,7 @@ def segment_outcomes(
     spent = np.bincount(position[known], weights=value[inside][known], minlength=n)
     bought = np.bincount(position[known], minlength=n) > 0
     frame = pd.DataFrame(
-        {"segment": segments.to_numpy(), "active": bought, "value": spent}, index=segments.index
+        {"segment": segments.array, "active": bought, "value": spent}, index=segments.index
     )
     grouped = frame.groupby("segment", observed=True, sort=True)
     out = grouped.agg(
@@ -868,7 +866,8 @@ def shopping_habits(
     merchandise frequently purchased, the amount spent, the preferred days for
     shopping". From the purchases up to ``as_of``:
 
-    * ``preferred_channel``: ``"store only"``, ``"online only"`` or ``"both"``;
+    * ``preferred_channel``: ``"mostly online"`` if more than half of the purchases were
+      online orders, else ``"mostly in store"`` (half and half counts as in store);
     * ``favourite_category``: the category of most of the customer's baskets (ties go to
       the category listed first);
     * ``preferred_days``: ``"mostly weekends"`` if more than half of the purchases fell on
@@ -893,11 +892,7 @@ def shopping_habits(
     baskets = np.bincount(codes, minlength=n)
     is_online = (transactions[channel_col].astype(str).to_numpy()[keep] == online).astype(np.int64)
     online_baskets = np.bincount(codes, weights=is_online, minlength=n)
-    channel = np.where(
-        online_baskets == 0,
-        "store only",
-        np.where(online_baskets == baskets, "online only", "both"),
-    )
+    channel = np.where(online_baskets * 2 > baskets, "mostly online", "mostly in store")
     weekend = (when.dt.day_of_week.to_numpy()[keep] >= 5).astype(np.int64)
     days = np.where(
         np.bincount(codes, weights=weekend, minlength=n) * 2 > baskets,
@@ -921,7 +916,7 @@ def shopping_habits(
     return pd.DataFrame(
         {
             "preferred_channel": pd.Categorical(
-                channel, categories=["store only", "both", "online only"]
+                channel, categories=["mostly in store", "mostly online"]
             ),
             "favourite_category": pd.Categorical(favourite, categories=cat_names),
             "preferred_days": pd.Categorical(

@@ -278,6 +278,10 @@ def test_segment_outcomes_by_hand() -> None:
     assert out.loc["a", "active_share"] == 0.5
     assert out.loc["a", "value_per_active"] == 30.0
     assert out.loc["b", ["active", "value_per_active"]].tolist() == [0, 0.0]
+    ordered = seg.astype(pd.CategoricalDtype(["b", "a"]))
+    assert segments.segment_outcomes(
+        ordered, tx, start="2024-01-01", end="2024-12-31"
+    ).index.tolist() == ["b", "a"]
 
 
 def test_shopping_habits_by_hand() -> None:
@@ -288,16 +292,17 @@ def test_shopping_habits_by_hand() -> None:
             "date": pd.to_datetime(
                 ["2024-01-06", "2024-01-07", "2024-01-08", "2024-01-09", "2024-01-10"]
             ),
-            "channel": ["store", "online", "store", "online", "online"],
+            "channel": ["store", "online", "online", "online", "store"],
             "category": ["pantry", "snacks", "snacks", "pantry", "pantry"],
         }
     )
     habits = segments.shopping_habits(tx)
-    assert habits.loc["a"].astype(str).tolist() == ["both", "snacks", "mostly weekends"]
-    assert habits.loc["b"].astype(str).tolist() == ["online only", "pantry", "mostly weekdays"]
+    # a: 2 of 3 online, 2 of 3 on a weekend; b: 1 of 2 online (a tie counts as in store)
+    assert habits.loc["a"].astype(str).tolist() == ["mostly online", "snacks", "mostly weekends"]
+    assert habits.loc["b"].astype(str).tolist() == ["mostly in store", "pantry", "mostly weekdays"]
     early = segments.shopping_habits(tx, "2024-01-06")
     assert early.index.tolist() == ["a"]
-    assert early.loc["a", "preferred_channel"] == "store only"
+    assert early.loc["a", "preferred_channel"] == "mostly in store"
 
 
 def test_profile_index_by_hand() -> None:
