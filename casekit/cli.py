@@ -141,9 +141,9 @@ def build_parser() -> argparse.ArgumentParser:
     doctor.set_defaults(func=_cmd_doctor)
 
     # The instructor's toolkit: each module adds its own sub-command(s).
-    from casekit import datasets, export, grading, release
+    from casekit import cases, datasets, export, grading, release
 
-    for module in (release, grading, export, datasets):
+    for module in (release, grading, export, datasets, cases):
         module.register(commands)
     return parser
 

@@ -1,0 +1,293 @@
+"""The case studies: variant data, per-student notebooks, answer sheets, and every case run.
+
+Variant data are checked against a second route to the same tables: the committed files
+(seed 2024) and the world generator followed by the files' own writer and reader (any
+other seed). Every case's worksheet is executed for its default seed and three others
+and must answer every question correctly; the answer sheet of a class is checked against
+the values the worksheet itself computes when run with a student's seed.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import pytest
+
+from casekit import cases, checks, datasets, notebooks, release, world
+from casekit.cases import variants
+from tests.test_notebooks import errors, verdicts
+
+ROOT = notebooks.root()
+CASE_NAMES = sorted(cases.CASES)
+#: Seeds other than the course's own that every case is run with.
+OTHER_SEEDS = (1, 7, 99)
+
+
+# --- variant data ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("company", ["kestrel", "harbor", "cedar"])
+def test_the_default_seed_gives_the_committed_tables(company: str) -> None:
+    tables = cases.company_tables(company, datasets.DEFAULT_SEED)
+    assert sorted(tables) == datasets.names(company)
+    for name, frame in tables.items():
+        pd.testing.assert_frame_equal(frame, datasets.load(name))
+
+
+def test_a_variant_is_what_generate_would_write(tmp_path: Path) -> None:
+    # Second route: the whole world from the seed, written and read back by casekit.datasets.
+    frames = world.build(7)
+    for company in ("kestrel", "harbor"):
+        for name in datasets.names(company):
+            datasets.write_table(frames[name], name, tmp_path)
+            pd.testing.assert_frame_equal(
+                cases.load(name, seed=7), datasets.load(name, directory=tmp_path)
+            )
+
+
+def test_variants_differ_from_the_course_data_and_from_each_other() -> None:
+    counts = {seed: len(cases.load("kestrel_orders", seed)) for seed in (2024, 1, 7)}
+    assert len(set(counts.values())) == 3
+    names = {seed: set(cases.load("harbor_members", seed)["name"].head(20)) for seed in (1, 7)}
+    assert names[1] != names[7]
+
+
+def test_load_returns_fresh_copies() -> None:
+    first = cases.load("kestrel_accounts", 7)
+    first.loc[0, "account_name"] = "changed"
+    assert cases.load("kestrel_accounts", 7).loc[0, "account_name"] != "changed"
+
+
+@pytest.mark.parametrize(
+    ("name", "seed", "error"),
+    [
+        ("cdnow_sample", 7, ValueError),
+        ("no_such_table", 7, ValueError),
+        ("kestrel_orders", -1, ValueError),
+        ("kestrel_orders", 1.5, TypeError),
+        ("kestrel_orders", True, TypeError),
+    ],
+)
+def test_load_rejects_what_has_no_variant(name: str, seed: object, error: type) -> None:
+    with pytest.raises(error, match=r"name|seed"):
+        cases.load(name, seed=seed)
+
+
+# --- seeds and rosters ----------------------------------------------------------------------
+
+
+def test_variant_seeds_are_stable_distinct_and_never_the_course_seed() -> None:
+    case = CASE_NAMES[0]
+    seeds = [cases.variant_seed(case, f"s{i:03d}") for i in range(500)]
+    assert seeds == [cases.variant_seed(case, f"s{i:03d}") for i in range(500)]
+    assert datasets.DEFAULT_SEED not in seeds
+    assert len(set(seeds)) > 495  # a hash: collisions are rare, and assign_seeds resolves them
+    assert cases.variant_seed(case, "s001", salt="2025-T1") != cases.variant_seed(case, "s001")
+    with pytest.raises(ValueError, match="student"):
+        cases.variant_seed(case, "  ")
+    with pytest.raises(ValueError, match="case"):
+        cases.variant_seed("no_such_case", "s001")
+
+
+def test_assign_seeds_resolves_collisions(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cases, "variant_seed", lambda case, student, salt="": 2023)
+    seeds = variants.assign_seeds(CASE_NAMES[0], ["a", "b", "c"])
+    assert list(seeds.values()) == [2023, 2025, 2026]  # 2024 is the course's own data
+
+
+@pytest.mark.parametrize("header", ["student_id", "Student", "email", "ID"])
+def test_read_roster_accepts_the_usual_id_columns(tmp_path: Path, header: str) -> None:
+    path = tmp_path / "roster.csv"
+    path.write_text(f"{header},name\nann,Ann Lee\n bo ,Bo Tan\n", encoding="utf-8")
+    roster = variants.read_roster(path)
+    assert roster.to_dict("list") == {"student_id": ["ann", "bo"], "name": ["Ann Lee", "Bo Tan"]}
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("name\nAnn\n", "needs a column"),
+        ("student_id\nann\nann\n", "twice"),
+        ("student_id,name\n,Ann\n", "line 2"),
+        ("", "needs a column"),
+    ],
+)
+def test_read_roster_names_the_problem(tmp_path: Path, text: str, message: str) -> None:
+    path = tmp_path / "roster.csv"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ValueError, match=message):
+        variants.read_roster(path)
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (1234.5678, "1234.57"),
+        (0.123456, "0.1235"),
+        (3, "3"),
+        ({"b", "a"}, "a; b"),
+        (pd.Series({"x": 0.5, "y": 150.0}), "x: 0.5000; y: 150.00"),
+        (True, "yes"),
+        ("Calamba", "Calamba"),
+    ],
+)
+def test_format_answer(value: object, text: str) -> None:
+    assert variants.format_answer(value) == text
+
+
+# --- a class's variants ------------------------------------------------------------------------
+
+
+def _roster(tmp_path: Path, n: int) -> Path:
+    path = tmp_path / "roster.csv"
+    lines = ["student_id,name"] + [f"s{i:03d},Student {i}" for i in range(1, n + 1)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _sheet(path: Path) -> list[dict[str, str]]:
+    with path.open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+@pytest.mark.parametrize("case", CASE_NAMES)
+def test_a_class_of_thirty_gets_thirty_distinct_variants(case: str, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = variants.write_variants(case, _roster(tmp_path, 30), out)
+    assert len(result.notebooks) == 30 and all(p.exists() for p in result.notebooks)
+    assert result.answer_sheet.name == f"{case}_answer_sheet.csv"
+    rows = _sheet(result.answer_sheet)
+    assert [r["student_id"] for r in rows] == [f"s{i:03d}" for i in range(1, 31)]
+    assert len({r["seed"] for r in rows}) == 30
+    assert str(datasets.DEFAULT_SEED) not in {r["seed"] for r in rows}
+    questions = [q for q in checks.load_questions(case).values() if q.kind != "free"]
+    numbers = [q.id for q in questions if q.kind == "number"]
+    assert len({tuple(r[q] for q in numbers) for r in rows}) == 30, "same story, new numbers"
+    # Each notebook is that student's: their seed, their name, their story, no notes.
+    for row, path in zip(rows, result.notebooks, strict=True):
+        nb = notebooks.read(path)
+        params = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+        assert f"seed = {row['seed']}" in params.source
+        assert row["name"] in nb.cells[0].source
+        story = next(c for c in nb.cells if variants.STORY_TAG in c.metadata.get("tags", []))
+        expected = cases.story(case, **(variants.parameters(case) | {"seed": int(row["seed"])}))
+        assert story.outputs[0]["data"]["text/markdown"] == expected
+    # The release scan keeps the answer sheet away from students, and only it.
+    problems = release.scan(out)
+    assert [p.path for p in problems] == [result.answer_sheet.name]
+
+
+def test_write_variants_refuses_a_folder_in_use(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "old.txt").write_text("x")
+    with pytest.raises(ValueError, match="already holds files"):
+        variants.write_variants(CASE_NAMES[0], _roster(tmp_path, 2), out)
+
+
+def test_the_cli_writes_variants(tmp_path: Path) -> None:
+    from casekit import cli
+
+    out = tmp_path / "out"
+    status = cli.main(
+        [
+            "cases",
+            "variants",
+            CASE_NAMES[0],
+            "--students",
+            str(_roster(tmp_path, 2)),
+            "--out",
+            str(out),
+        ]
+    )
+    assert status == 0
+    assert (out / f"{CASE_NAMES[0]}_answer_sheet.csv").exists()
+    assert (
+        cli.main(
+            ["cases", "variants", CASE_NAMES[0], "--students", "missing.csv", "--out", str(out)]
+        )
+        == 2
+    )
+
+
+# --- every case runs, for its default seed and for others ------------------------------------
+
+_HARVEST = """
+import json as _json
+_values = {}
+for _q in %r:
+    _v = globals()[_q]
+    if hasattr(_v, "to_dict"):
+        _v = {str(k): float(x) for k, x in _v.to_dict().items()}
+    elif isinstance(_v, (set, frozenset)):
+        _v = sorted(map(str, _v))
+    elif not isinstance(_v, str):
+        _v = float(_v)
+    _values[_q] = _v
+print("ANSWERS " + _json.dumps(_values))
+"""
+
+
+def _run_solution(case: str, seed: int, tmp_path: Path, harvest: list[str] | None = None):
+    path = ROOT / "solutions" / "cases" / f"{case}.ipynb"
+    if harvest:  # a copy with one more cell that prints the answer variables
+        nb = notebooks.read(path)
+        nb.cells.append(nbformat.v4.new_code_cell(_HARVEST % (harvest,)))
+        path = tmp_path / f"{case}-{seed}.ipynb"
+        notebooks.write(nb, path)
+    executed = notebooks.execute(path, parameters={"seed": seed})
+    assert errors(executed) == []
+    found = verdicts(executed)
+    assert set(found) == set(checks.load_questions(case))
+    assert all(v[-1] in checks.DONE for v in found.values()), found
+    if not harvest:
+        return None
+    text = "".join(o.get("text", "") for o in executed.cells[-1].outputs)
+    return json.loads(text.split("ANSWERS ", 1)[1])
+
+
+@pytest.mark.notebook
+@pytest.mark.parametrize("seed", OTHER_SEEDS)
+@pytest.mark.parametrize("case", CASE_NAMES)
+def test_every_case_runs_and_passes_its_checks_for_other_seeds(
+    case: str, seed: int, tmp_path: Path
+) -> None:
+    _run_solution(case, seed, tmp_path)
+
+
+def _same(sheet: str, value: object) -> bool:
+    if isinstance(value, float):
+        return math.isclose(float(sheet), value, rel_tol=1e-6, abs_tol=6e-3)
+    if isinstance(value, list):
+        return sheet.split("; ") == value
+    if isinstance(value, dict):
+        pairs = dict(item.split(": ") for item in sheet.split("; "))
+        return pairs.keys() == value.keys() and all(_same(pairs[k], value[k]) for k in value)
+    return sheet == value
+
+
+@pytest.mark.notebook
+@pytest.mark.parametrize("case", CASE_NAMES)
+def test_the_answer_sheet_matches_the_worksheet_run_with_each_students_seed(
+    case: str, tmp_path: Path
+) -> None:
+    result = variants.write_variants(case, _roster(tmp_path, 2), tmp_path / "out")
+    checked = [q.id for q in checks.load_questions(case).values() if q.kind != "free"]
+    for row in _sheet(result.answer_sheet):
+        values = _run_solution(case, int(row["seed"]), tmp_path, harvest=checked)
+        wrong = {q: (row[q], values[q]) for q in checked if not _same(row[q], values[q])}
+        assert wrong == {}
+
+
+@pytest.mark.notebook
+def test_a_students_notebook_runs_with_every_check_not_attempted(tmp_path: Path) -> None:
+    result = variants.write_variants(CASE_NAMES[0], _roster(tmp_path, 1), tmp_path / "out")
+    executed = notebooks.execute(result.notebooks[0])
+    assert errors(executed) == []
+    statuses = {s for values in verdicts(executed).values() for s in values}
+    assert statuses == {"not attempted"}
