@@ -1808,7 +1808,8 @@ def kpi_scorecard(
         One row per objective, in its order: ``kpi``, ``value``, ``target``, ``better``,
         ``met`` (bool), ``gap`` (signed so that negative is short of the target) and
         ``attainment`` (value / target for "higher", target / value for "lower"; 1 or
-        more is met).
+        more is met; for a target of 0 the ratio is undefined, so it is 1 when met and 0
+        when missed).
     """
     if not isinstance(values, Mapping):
         raise TypeError(f"values must map KPI names to numbers, got {type(values).__name__}")
@@ -1851,7 +1852,10 @@ def kpi_chart(card: pd.DataFrame, *, title: str = "KPIs against objectives") -> 
     """
     check_columns("card", card, ["kpi", "value", "target", "met", "attainment"])
     check_nonempty("card", card)
-    data = card.assign(status=np.where(card["met"], "met", "missed"))
+    data = card.assign(
+        status=np.where(card["met"], "met", "missed"),
+        kpi=card["kpi"].astype(str).str.replace("_", " "),
+    )
     order = list(data["kpi"])
     bars = (
         alt.Chart(data)
