@@ -1202,8 +1202,9 @@ def customer_profitability(
     Returns
     -------
     pandas.DataFrame
-        Indexed by customer: ``transactions``, ``revenue``, ``gross_margin``, the cost
-        columns above, ``cost_to_serve`` and ``profit``.
+        Indexed by customer: the activity counts ``transactions``, ``online_orders``,
+        ``returns`` and ``service_minutes``; ``revenue``, ``gross_margin``, the cost columns
+        above, ``cost_to_serve`` and ``profit``.
     """
     rate = _rates(rates)
     needed = ["gross", "discount", "margin", "delivery_cost", "returned", "channel"]
@@ -1246,20 +1247,18 @@ def customer_profitability(
     kept = ~returned
     out = pd.DataFrame(index=index)
     out["transactions"] = np.bincount(position, minlength=n)
+    out["online_orders"] = np.bincount(position, weights=online, minlength=n).astype(np.int64)
+    out["returns"] = np.bincount(position, weights=returned, minlength=n).astype(np.int64)
+    out["service_minutes"] = _per_customer(
+        "contacts", contacts, "handle_seconds", index, customer_col, scale=1 / 60
+    )
     out["revenue"] = total(np.where(kept, gross - discount, 0.0))
     out["gross_margin"] = total(np.where(kept, margin, 0.0))
     out["transaction_cost"] = out["transactions"] * rate["transaction"]
-    out["online_order_cost"] = total(online.astype(float)) * rate["online_order"]
+    out["online_order_cost"] = out["online_orders"] * rate["online_order"]
     out["delivery_cost"] = total(delivery)
-    out["return_cost"] = total(returned.astype(float)) * rate["return"]
-    out["service_cost"] = _per_customer(
-        "contacts",
-        contacts,
-        "handle_seconds",
-        index,
-        customer_col,
-        scale=rate["contact_minute"] / 60,
-    )
+    out["return_cost"] = out["returns"] * rate["return"]
+    out["service_cost"] = out["service_minutes"] * rate["contact_minute"]
     out["compensation"] = _per_customer(
         "complaints", complaints, "compensation", index, customer_col
     )

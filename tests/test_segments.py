@@ -423,6 +423,12 @@ def test_profitability_by_hand() -> None:
     assert out["cost_to_serve"] == pytest.approx(535)
     assert out["profit"] == pytest.approx(-185)
     assert out["service_cost"] == pytest.approx(30)
+    assert out[["transactions", "online_orders", "returns", "service_minutes"]].tolist() == [
+        4,
+        1,
+        1,
+        3,
+    ]
     assert catalog.COST_TO_SERVE["transaction"][0] == 25.0
 
 
