@@ -690,7 +690,9 @@ def iceberg_chart(table: pd.DataFrame, *, title: str = "The complaint iceberg") 
         alt.Chart(long)
         .mark_bar()
         .encode(
-            x=alt.X("rate:N", title="Assumed complaint rate", sort=None),
+            x=alt.X(
+                "rate:N", title="Assumed complaint rate", sort=None, axis=alt.Axis(labelAngle=0)
+            ),
             y=alt.Y("customers:Q", title="Customers with a problem", stack="zero"),
             color=alt.Color(
                 "group:N",
@@ -1008,8 +1010,16 @@ def _natural(label: str) -> tuple[int, float | str]:
         return (1, label)
 
 
-def recovery_chart(table: pd.DataFrame, *, title: str | None = None) -> alt.LayerChart:
-    """Bars of the after/before purchase ratio by group, with the no-problem ratio as a rule."""
+def recovery_chart(
+    table: pd.DataFrame,
+    *,
+    title: str | None = None,
+    group_title: str = "Satisfaction with the handling",
+) -> alt.LayerChart:
+    """Bars of the after/before purchase ratio by group, with the no-problem ratio as a rule.
+
+    ``table`` is :func:`recovery_table`'s; ``group_title`` names its groups on the axis.
+    """
     check_columns("table", table, ["group", "ratio", "events"])
     if "no complaint" not in set(table["group"]):
         raise ValueError("table must have the 'no complaint' row of recovery_table")
@@ -1024,7 +1034,12 @@ def recovery_chart(table: pd.DataFrame, *, title: str | None = None) -> alt.Laye
         alt.Chart(data)
         .mark_bar()
         .encode(
-            x=alt.X("group:N", sort=list(data["group"]), title="Satisfaction with the handling"),
+            x=alt.X(
+                "group:N",
+                sort=list(data["group"]),
+                title=group_title,
+                axis=alt.Axis(labelAngle=0),
+            ),
             y=alt.Y("ratio:Q", title="Purchases after / before"),
             color=alt.Color(
                 "kind:N",
@@ -1147,8 +1162,8 @@ def compensation_economics(
     -------
     pandas.DataFrame
         ``cost_per_case``, ``uplift``, ``cost``, ``customers_kept``, ``clv``,
-        ``value_kept``, ``net``, ``return_per_peso`` (value kept / cost) and
-        ``break_even_uplift``.
+        ``value_kept``, ``net``, ``return_per_peso`` (value kept / cost; infinite for a
+        policy that costs nothing) and ``break_even_uplift``.
     """
     n = check_number("cases", cases, minimum=0)
     value = clv.clv(margin, retention, discount_rate, horizon=horizon, first_period_retained=False)
@@ -1722,6 +1737,7 @@ def triage_chart(
     *,
     standard_hours: float | Mapping[str, float],
     selected: str | None = None,
+    title: str = "Triage policies compared",
 ) -> alt.HConcatChart:
     """Two panels from :func:`compare_policies` (with ``by_severity=True``).
 
@@ -1790,4 +1806,8 @@ def triage_chart(
         )
         .properties(title="Customers lost to waiting", width=220, height=260)
     )
-    return alt.hconcat(left, right, datasets=datasets).resolve_scale(color="independent")
+    return (
+        alt.hconcat(left, right, datasets=datasets)
+        .resolve_scale(color="independent")
+        .properties(title=title)
+    )

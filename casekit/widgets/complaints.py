@@ -11,11 +11,9 @@ import pandas as pd
 
 from casekit import charts, complaints
 from casekit.validation import check_columns
+from casekit.widgets import LAYOUT, STYLE, int_slider
 
 __all__ = ["DESK_HOURS", "TriageSimulator"]
-
-_STYLE = {"description_width": "190px"}
-_LAYOUT = widgets.Layout(width="520px")
 
 #: Opening hours the simulator offers: label -> (open hour, close hour, workdays).
 DESK_HOURS: dict[str, tuple[float, float, tuple[int, ...]]] = {
@@ -23,19 +21,6 @@ DESK_HOURS: dict[str, tuple[float, float, tuple[int, ...]]] = {
     "every day 08:00-20:00": (8.0, 20.0, (0, 1, 2, 3, 4, 5, 6)),
     "every day, 24 hours": (0.0, 24.0, (0, 1, 2, 3, 4, 5, 6)),
 }
-
-
-def _slider(description: str, value: int, low: int, high: int, step: int = 1):
-    return widgets.IntSlider(
-        value=value,
-        min=low,
-        max=high,
-        step=step,
-        description=description,
-        continuous_update=False,
-        style=_STYLE,
-        layout=_LAYOUT,
-    )
 
 
 class TriageSimulator(widgets.VBox):
@@ -81,18 +66,18 @@ class TriageSimulator(widgets.VBox):
             options=[(label, key) for key, label in complaints.POLICIES.items()],
             value=policy,
             description="Policy",
-            style=_STYLE,
-            layout=_LAYOUT,
+            style=STYLE,
+            layout=LAYOUT,
         )
-        self.handlers = _slider("Handlers on duty", handlers, 1, 6)
-        self.standard_high = _slider("Standard, high severity (h)", standard_high, 1, 48)
-        self.standard_other = _slider("Standard, other complaints (h)", standard_other, 4, 96, 4)
+        self.handlers = int_slider("Handlers on duty", handlers, 1, 6)
+        self.standard_high = int_slider("Standard, high severity (h)", standard_high, 1, 48)
+        self.standard_other = int_slider("Standard, other complaints (h)", standard_other, 4, 96, 4)
         self.hours = widgets.Dropdown(
             options=list(DESK_HOURS),
             value=hours,
             description="Desk hours",
-            style=_STYLE,
-            layout=_LAYOUT,
+            style=STYLE,
+            layout=LAYOUT,
         )
         self.summary = widgets.HTML()
         self.chart = widgets.Output()
@@ -110,7 +95,7 @@ class TriageSimulator(widgets.VBox):
         other = float(self.standard_other.value)
         return {"low": other, "medium": other, "high": float(self.standard_high.value)}
 
-    def _compare(self) -> pd.DataFrame:
+    def _run_policies(self) -> pd.DataFrame:
         standards = self.standards()
         key = (self.handlers.value, self.hours.value, *standards.values())
         if key not in self._runs:
@@ -126,7 +111,7 @@ class TriageSimulator(widgets.VBox):
         return self._runs[key]
 
     def _update(self, change: object = None) -> None:
-        self.comparison = self._compare()
+        self.comparison = self._run_policies()
         overall = self.comparison[self.comparison["severity"] == "all"].set_index("policy")
         high = self.comparison[self.comparison["severity"] == "high"].set_index("policy")
         row, top = overall.loc[self.policy.value], high.loc[self.policy.value]

@@ -16,30 +16,22 @@ def run() -> list[Result]:
     year = complaints.simulate_arrivals(4_000, seed=1)
     busy = complaints.simulate_arrivals(40_000, seed=1)
     for policy in complaints.POLICIES:
-        results.append(
-            Result(
-                f"simulate_triage {policy}: one year",
-                best_of(
-                    lambda p=policy: complaints.simulate_triage(
-                        year, policy=p, handlers=1, standard_hours=STANDARDS
-                    )
-                ),
-                1.0,
-                f"{len(year):,} complaints, 1 handler",
+        for label, arrivals, handlers in (
+            ("one year", year, 1),
+            ("a year ten times busier", busy, 10),
+        ):
+            results.append(
+                Result(
+                    f"simulate_triage {policy}: {label}",
+                    best_of(
+                        lambda p=policy, a=arrivals, h=handlers: complaints.simulate_triage(
+                            a, policy=p, handlers=h, standard_hours=STANDARDS
+                        )
+                    ),
+                    1.0,
+                    f"{len(arrivals):,} complaints, {handlers} handler(s)",
+                )
             )
-        )
-        results.append(
-            Result(
-                f"simulate_triage {policy}: a year ten times busier",
-                best_of(
-                    lambda p=policy: complaints.simulate_triage(
-                        busy, policy=p, handlers=10, standard_hours=STANDARDS
-                    )
-                ),
-                1.0,
-                f"{len(busy):,} complaints, 10 handlers",
-            )
-        )
     results.append(
         Result(
             "simulate_arrivals: one year",
