@@ -622,31 +622,37 @@ class _Design:
     admin_cost_per_member: float
 
 
-def _design(
-    *,
-    members: float,
-    spend_per_member: float,
-    gross_margin: float,
-    reward_rate: float,
-    redemption_rate: float,
-    spend_lift: float = 0.0,
-    retention_lift: float = 0.0,
-    admin_cost_fixed: float = 0.0,
-    admin_cost_per_member: float = 0.0,
-) -> _Design:
+#: Defaults of the optional parts of a design.
+_DESIGN_DEFAULTS = {
+    "spend_lift": 0.0,
+    "retention_lift": 0.0,
+    "admin_cost_fixed": 0.0,
+    "admin_cost_per_member": 0.0,
+}
+
+
+def _design(**design: Any) -> _Design:
+    """Validate the keyword arguments of :func:`program_economics` (see :data:`DESIGN_KEYS`)."""
+    unknown = sorted(set(design) - set(DESIGN_KEYS))
+    if unknown:
+        raise TypeError(f"unknown programme argument(s) {unknown}; allowed are {list(DESIGN_KEYS)}")
+    missing = [k for k in DESIGN_KEYS if k not in design and k not in _DESIGN_DEFAULTS]
+    if missing:
+        raise TypeError(f"the programme needs {missing} as well")
+    v = {**_DESIGN_DEFAULTS, **design}
     return _Design(
-        members=check_number("members", members, minimum=0, min_inclusive=False),
+        members=check_number("members", v["members"], minimum=0, min_inclusive=False),
         spend_per_member=check_number(
-            "spend_per_member", spend_per_member, minimum=0, min_inclusive=False
+            "spend_per_member", v["spend_per_member"], minimum=0, min_inclusive=False
         ),
-        gross_margin=check_fraction("gross_margin", gross_margin, allow_one=True),
-        reward_rate=check_fraction("reward_rate", reward_rate),
-        redemption_rate=check_fraction("redemption_rate", redemption_rate, allow_one=True),
-        spend_lift=check_number("spend_lift", spend_lift, minimum=-1, min_inclusive=False),
-        retention_lift=check_number("retention_lift", retention_lift, minimum=-1, maximum=1),
-        admin_cost_fixed=check_number("admin_cost_fixed", admin_cost_fixed, minimum=0),
+        gross_margin=check_fraction("gross_margin", v["gross_margin"], allow_one=True),
+        reward_rate=check_fraction("reward_rate", v["reward_rate"]),
+        redemption_rate=check_fraction("redemption_rate", v["redemption_rate"], allow_one=True),
+        spend_lift=check_number("spend_lift", v["spend_lift"], minimum=-1, min_inclusive=False),
+        retention_lift=check_number("retention_lift", v["retention_lift"], minimum=-1, maximum=1),
+        admin_cost_fixed=check_number("admin_cost_fixed", v["admin_cost_fixed"], minimum=0),
         admin_cost_per_member=check_number(
-            "admin_cost_per_member", admin_cost_per_member, minimum=0
+            "admin_cost_per_member", v["admin_cost_per_member"], minimum=0
         ),
     )
 
@@ -736,17 +742,7 @@ def program_economics(
     >>> round(float(econ["annual_profit"]))
     -416940
     """
-    d = _design(
-        members=members,
-        spend_per_member=spend_per_member,
-        gross_margin=gross_margin,
-        reward_rate=reward_rate,
-        redemption_rate=redemption_rate,
-        spend_lift=spend_lift,
-        retention_lift=retention_lift,
-        admin_cost_fixed=admin_cost_fixed,
-        admin_cost_per_member=admin_cost_per_member,
-    )
+    d = _design(**locals())
     n, s, g = d.members, d.spend_per_member, d.gross_margin
     m = n * (1.0 + d.retention_lift)
     v = s * (1.0 + d.spend_lift)

@@ -177,6 +177,12 @@ def test_economics_inputs_are_validated() -> None:
         programs.program_economics(**{**DESIGN, "gross_margin": "20%"})
     with pytest.raises(ValueError, match="lever"):
         programs.break_even_lift(lever="price", **DESIGN)
+    with pytest.raises(TypeError, match="unknown programme argument"):
+        programs.break_even_lift(lever="spend", **DESIGN, churn=0.2)
+    with pytest.raises(TypeError, match="reward_rate"):
+        programs.profit_curve(
+            [0.1], members=10, spend_per_member=1, gross_margin=0.2, redemption_rate=0.5
+        )
     with pytest.raises(ValueError, match="retention \\+ retention_lift"):
         programs.member_value(retention=0.99, discount_rate=0.1, **DESIGN)
     with pytest.raises(ValueError, match="points"):

@@ -21,20 +21,13 @@ def _rate_slider(description: str, value: float, high: float, step: float) -> wi
     return slider
 
 
-def _share(value: float) -> str:
+def _lift(value: float, *, points: bool = False) -> str:
+    """A break-even lift as text: a share (spend) or points (retention)."""
     if math.isinf(value):
         return "out of reach"
     if value <= 0:
         return "none needed"
-    return f"{value:.1%}"
-
-
-def _points(value: float) -> str:
-    if math.isinf(value):
-        return "out of reach"
-    if value <= 0:
-        return "none needed"
-    return f"{100 * value:.1f} points"
+    return f"{100 * value:.1f} points" if points else f"{value:.1%}"
 
 
 class ProgramDesigner(widgets.VBox):
@@ -142,15 +135,18 @@ class ProgramDesigner(widgets.VBox):
         money = html.escape(self.currency)
         verdict = "earns" if profit >= 0 else "loses"
         colour = "#1b7837" if profit >= 0 else "#b2182b"
+        needed = self.break_even
+        spend_needed = _lift(needed["spend"])
+        kept_needed = _lift(needed["retention"], points=True)
+        kept_needed_life = _lift(needed["retention_lifetime"], points=True)
         self.summary.value = (
             f"<p style='font-size:15px'>The programme <b style='color:{colour}'>{verdict} "
             f"{money} {abs(profit):,.0f}</b> a year against having no programme "
             f"(rewards {money} {rewards:,.0f}, administration {money} {admin:,.0f}).<br>"
-            f"To break even it needs a spend lift of <b>{_share(self.break_even['spend'])}</b> "
-            f"at this retention lift, or a retention lift of "
-            f"<b>{_points(self.break_even['retention'])}</b> in one year's margin "
-            f"({_points(self.break_even['retention_lifetime'])} counting the kept members' "
-            f"later years) at this spend lift.<br>A member's lifetime value changes by "
+            f"To break even it needs a spend lift of <b>{spend_needed}</b> at this retention "
+            f"lift, or a retention lift of <b>{kept_needed}</b> in one year's margin "
+            f"({kept_needed_life} counting the kept members' later years) at this spend lift."
+            f"<br>A member's lifetime value changes by "
             f"<b>{money} {self.value['change_per_member']:,.0f}</b>.</p>"
         )
         spend = design["spend_lift"]
