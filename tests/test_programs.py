@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import doctest
 import functools
 import math
 
@@ -29,6 +30,11 @@ DESIGN = {
     "admin_cost_fixed": 500_000,
     "admin_cost_per_member": 50,
 }
+
+
+def test_docstring_examples() -> None:
+    failures, tried = doctest.testmod(programs, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert tried >= 7 and failures == 0
 
 
 # --- loyalty economics ----------------------------------------------------------------------
