@@ -1513,9 +1513,17 @@ def _profile_layers(data: pd.DataFrame, pick: str | None) -> list[dict[str, Any]
         "data": {"values": _records(data)},
         "mark": {"type": "bar"},
         "encoding": {
-            "y": _field("item", "nominal", title=None, sort=list(dict.fromkeys(data["item"]))),
+            "y": _field(
+                "item",
+                "nominal",
+                title=None,
+                sort=list(dict.fromkeys(data["item"])),
+                axis={"labelLimit": 260},
+            ),
             "x": _field("index", "quantitative", title="Index (100 = as common as among all)"),
-            "color": _field("basis", "nominal", title="Basis"),
+            "color": _field(
+                "basis", "nominal", title="Basis", legend={"orient": "bottom", "columns": 2}
+            ),
             "tooltip": [
                 _field("segment", "nominal", title="Segment"),
                 _field("item", "nominal", title="Profile"),
@@ -1635,13 +1643,13 @@ def explorer_spec(
             ],
         },
         "title": "Segments: click one",
-        "width": 240,
+        "width": 200,
         "height": {"step": 28},
     }
     panel = {
         "layer": _profile_layers(_profile_items(profile), "pick"),
         "title": "Profile of the segment clicked",
-        "width": 360,
+        "width": 300,
         "height": {"step": 14},
     }
     pick = {

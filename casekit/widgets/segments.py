@@ -15,6 +15,13 @@ from casekit.validation import check_one_of
 __all__ = ["SegmentExplorer"]
 
 _SCHEME_LABELS = (("Quintiles of the base", "quantile"), ("Fixed thresholds", "fixed"))
+_HEADINGS = (
+    "Customers",
+    "Share",
+    "Share of spend",
+    "Spend per customer (Php)",
+    "Median days since last purchase",
+)
 
 
 def _month_ends(first: pd.Timestamp, last: pd.Timestamp, lead_months: int) -> list[pd.Timestamp]:
@@ -148,7 +155,7 @@ class SegmentExplorer(widgets.VBox):
             f"<div style='font-size:14px'><p>As of <b>{day:%d %B %Y}</b>: "
             f"<b>{int(self.table['customers'].sum()):,}</b> customers, scored by {esc(scheme)}. "
             "Click a segment's bar in the chart to see its profile.</p>"
-            "<table><tr><th>Segment</th><th>Customers</th><th>Share</th>"
-            "<th>Share of spend</th><th>Spend per customer (Php)</th>"
-            f"<th>Median days since last purchase</th></tr>{rows}</table></div>"
+            "<table style='border-spacing:14px 2px'><tr><th style='text-align:left'>Segment</th>"
+            + "".join(f"<th style='text-align:right'>{h}</th>" for h in _HEADINGS)
+            + f"</tr>{rows}</table></div>"
         )
