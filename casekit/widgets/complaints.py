@@ -71,7 +71,7 @@ class TriageSimulator(widgets.VBox):
         )
         self.handlers = int_slider("Handlers on duty", handlers, 1, 6)
         self.standard_high = int_slider("Standard, high severity (h)", standard_high, 1, 48)
-        self.standard_other = int_slider("Standard, other complaints (h)", standard_other, 4, 96, 4)
+        self.standard_other = int_slider("Standard, the others (h)", standard_other, 4, 96, 4)
         self.hours = widgets.Dropdown(
             options=list(DESK_HOURS),
             value=hours,
