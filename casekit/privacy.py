@@ -182,6 +182,9 @@ def _birth_dates(values: Any) -> pd.Series:
 
 
 def _as_day(name: str, value: Any) -> pd.Timestamp:
+    """A calendar day (midnight) from a date or ISO text; numbers are refused, not guessed."""
+    if isinstance(value, (bool, np.bool_, int, float, np.integer, np.floating)):
+        raise TypeError(f"{name} must be a date such as '2024-12-31', got {value!r}")
     try:
         day = pd.Timestamp(value)
     except (TypeError, ValueError):

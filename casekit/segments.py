@@ -62,6 +62,7 @@ import pandas as pd
 
 import casekit.charts  # the house theme and offline renderer; PALETTE
 from casekit import catalog, privacy
+from casekit.privacy import _as_day
 from casekit.validation import (
     as_datetime_column,
     check_array,
@@ -142,18 +143,6 @@ _EPOCH_DAY = np.datetime64("1970-01-01", "D")
 
 def _day_number(value: pd.Timestamp) -> int:
     return int((np.datetime64(value.date(), "D") - _EPOCH_DAY).astype(np.int64))
-
-
-def _as_day(name: str, value: Any) -> pd.Timestamp:
-    if isinstance(value, (bool, np.bool_, int, float)):
-        raise TypeError(f"{name} must be a date such as '2024-12-31', got {value!r}")
-    try:
-        day = pd.Timestamp(value)
-    except (TypeError, ValueError):
-        raise TypeError(f"{name} must be a date such as '2024-12-31', got {value!r}") from None
-    if pd.isna(day):
-        raise ValueError(f"{name} must be a date, got {value!r}")
-    return day.normalize()
 
 
 def _dates(name: str, frame: pd.DataFrame, column: str) -> pd.Series:
@@ -1569,6 +1558,17 @@ def profile_chart(profile: pd.DataFrame, segment: str) -> alt.LayerChart:
     return alt.LayerChart.from_dict(_spec(body))
 
 
+#: The columns of a segment summary that the explorer chart shows.
+_SIZE_COLUMNS = (
+    "customers",
+    "share_of_customers",
+    "share_of_monetary",
+    "monetary_mean",
+    "recency_median",
+    "frequency_mean",
+)
+
+
 def explorer_spec(
     summary: pd.DataFrame, profile: pd.DataFrame, *, selected: str | None = None
 ) -> dict[str, Any]:
@@ -1578,31 +1578,11 @@ def explorer_spec(
     in about a millisecond; :func:`explorer_chart` wraps it (and validates it) for
     notebooks.
     """
-    check_columns(
-        "summary",
-        summary,
-        [
-            "customers",
-            "share_of_customers",
-            "share_of_monetary",
-            "monetary_mean",
-            "recency_median",
-            "frequency_mean",
-        ],
-    )
+    check_columns("summary", summary, _SIZE_COLUMNS)
     check_nonempty("summary", summary)
     order = [str(s) for s in summary.index]
     first = order[0] if selected is None else check_one_of("selected", selected, order)
-    sizes = summary[
-        [
-            "customers",
-            "share_of_customers",
-            "share_of_monetary",
-            "monetary_mean",
-            "recency_median",
-            "frequency_mean",
-        ]
-    ].assign(segment=order)
+    sizes = summary[list(_SIZE_COLUMNS)].assign(segment=order)
     palette = list(casekit.charts.PALETTE)
     bars = {
         "data": {"values": _records(sizes)},

@@ -144,11 +144,12 @@ def test_reverse_scores_are_the_scores_of_the_negated_values(values: list[int]) 
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.sets(st.floats(-1e6, 1e6, allow_nan=False), min_size=5, max_size=300))
-def test_distinct_values_give_equal_groups_like_pandas_qcut(values: set[float]) -> None:
+@given(st.sets(st.integers(-(10**6), 10**6), min_size=5, max_size=300))
+def test_distinct_values_give_equal_groups_like_pandas_qcut(values: set[int]) -> None:
     # Second method: with n distinct values and n a multiple of 5, quintile scores are
-    # pandas.qcut's five equal groups.
-    x = np.asarray(sorted(values))[: 5 * (len(values) // 5)]
+    # pandas.qcut's five equal groups. (Whole numbers, in cents say: qcut's interpolated
+    # edges lose precision among subnormal floats such as 5e-324.)
+    x = np.asarray(sorted(values), dtype=float)[: 5 * (len(values) // 5)]
     np.random.default_rng(0).shuffle(x)
     expected = pd.qcut(x, 5, labels=False) + 1
     assert (segments.quantile_scores(x) == expected).all()
