@@ -266,6 +266,13 @@ def test_purchases_around_by_hand() -> None:
     assert out["before"].tolist() == [1, 1]
     assert out["after"].tolist() == [1, 1]
     assert out["eligible"].tolist() == [True, False]
+    # Data that end on day 30 do not cover A's window after the event (to day 37).
+    cut = cx.purchases_around(
+        purchases, events, event_time="received", window_days=12, end=day + pd.Timedelta(days=30)
+    )
+    assert cut["eligible"].tolist() == [False, False]
+    with pytest.raises(ValueError, match="comparison group"):
+        cx.recovery_table(purchases, events.assign(satisfaction_after=5))
 
 
 @pytest.fixture(scope="module")
