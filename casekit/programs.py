@@ -909,6 +909,15 @@ def profit_curve(
     )
 
 
+def _reference_rule(axis: str, value: float, *, colour: str = "#555555") -> alt.Chart:
+    """A dashed rule across the chart at ``value`` on the ``axis`` ("x" or "y")."""
+    return (
+        alt.Chart(pd.DataFrame({"at": [value]}))
+        .mark_rule(color=colour, strokeDash=[4, 4])
+        .encode(**{axis: "at:Q"})
+    )
+
+
 def profit_chart(
     curve: pd.DataFrame,
     *,
@@ -952,11 +961,7 @@ def profit_chart(
             tooltip=tooltip,
         )
     )
-    zero = (
-        alt.Chart(pd.DataFrame({"zero": [0.0]}))
-        .mark_rule(color="#555555", strokeDash=[4, 4])
-        .encode(y="zero:Q")
-    )
+    zero = _reference_rule("y", 0.0)
     layers: list[alt.Chart] = [zero, lines]
     if chosen is not None:
         lift = check_number("chosen spend lift", chosen[0], minimum=-1)
@@ -1598,11 +1603,7 @@ def estimates_chart(
             x="lift:Q", y=y, color=alt.Color("method:N", legend=None, sort=order), tooltip=tooltip
         )
     )
-    zero = (
-        alt.Chart(pd.DataFrame({"zero": [0.0]}))
-        .mark_rule(color="#555555", strokeDash=[4, 4])
-        .encode(x="zero:Q")
-    )
+    zero = _reference_rule("x", 0.0)
     return alt.LayerChart(
         layer=[zero, bars, points], title=title, width=520, height=40 * len(data) + 40
     )
@@ -1874,9 +1875,5 @@ def kpi_chart(card: pd.DataFrame, *, title: str = "KPIs against objectives") -> 
             ],
         )
     )
-    target = (
-        alt.Chart(pd.DataFrame({"x": [1.0]}))
-        .mark_rule(color="#000000", strokeDash=[4, 4])
-        .encode(x="x:Q")
-    )
+    target = _reference_rule("x", 1.0, colour="#000000")
     return alt.LayerChart(layer=[bars, target], title=title, width=480, height=28 * len(data) + 20)
