@@ -92,7 +92,10 @@ class Case:
 #: The course's cases, by key.
 CASES: dict[str, Case] = {
     c.name: c
-    for c in (Case("kestrel_supply", "Kestrel Supply: the key account is unhappy", "kestrel"),)
+    for c in (
+        Case("kestrel_supply", "Kestrel Supply: the key account is unhappy", "kestrel"),
+        Case("harbor_spa", "Harbor Spa: is the membership worth fighting for?", "harbor"),
+    )
 }
 
 _COMPANY_MODULES = {"cedar": "cedar_lane", "kestrel": "kestrel", "harbor": "harbor_spa"}
