@@ -47,8 +47,8 @@ Dowling, G. R. & Uncles, M. (1997). Do customer loyalty programs really work? *S
 Management Review* 38(4), 71-82.
 
 Liu, Y. (2007). The long-term impact of loyalty programs on consumer purchase behavior
-and loyalty. *Journal of Marketing* 71(4), 19-35 (members were heavier buyers before
-joining: self-selection).
+and loyalty. *Journal of Marketing* 71(4), 19-35 (heavy buyers collected rewards without
+changing their behaviour; light and moderate buyers bought more).
 
 Angrist, J. D. & Pischke, J.-S. (2009). *Mostly Harmless Econometrics*, chapter 5
 (difference-in-differences). Princeton University Press.
