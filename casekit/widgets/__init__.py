@@ -13,6 +13,7 @@ outside a running notebook, so a widget can be driven from a test or a benchmark
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import altair as alt
@@ -31,14 +32,17 @@ __all__ = [
 ]
 
 
-def show_chart(output: widgets.Output, chart: alt.TopLevelMixin) -> None:
+def show_chart(output: widgets.Output, chart: alt.TopLevelMixin | Mapping[str, Any]) -> None:
     """Replace what ``output`` shows with ``chart`` (interactive Vega, no SVG copy).
 
-    The spec is not re-validated against the Vega-Lite schema on every redraw (that
-    costs a few milliseconds per move of a slider); the chart functions' unit tests
+    ``chart`` is an Altair chart or a ready Vega-Lite spec (a dict): widgets that redraw
+    often may build the spec once and swap only its data, which is much faster than
+    building Altair objects on every move of a slider. An Altair chart's spec is not
+    re-validated against the schema on every redraw; the chart functions' unit tests
     validate the same specs.
     """
-    bundle = charts.render(chart.to_dict(validate=False), svg=False)
+    spec = chart if isinstance(chart, Mapping) else chart.to_dict(validate=False)
+    bundle = charts.render(spec, svg=False)
     output.outputs = ({"output_type": "display_data", "data": bundle, "metadata": {}},)
 
 

@@ -9,9 +9,9 @@ from typing import Any
 import ipywidgets as widgets
 import pandas as pd
 
-from casekit import charts, complaints
+from casekit import complaints
 from casekit.validation import check_columns
-from casekit.widgets import LAYOUT, STYLE, int_slider
+from casekit.widgets import LAYOUT, STYLE, int_slider, show_chart
 
 __all__ = ["DESK_HOURS", "TriageSimulator"]
 
@@ -143,5 +143,4 @@ class TriageSimulator(widgets.VBox):
             )
             self._template = chart.to_dict(validate=False)
         spec: Mapping[str, Any] = {**self._template, "datasets": datasets}
-        bundle = charts.render(spec, svg=False)
-        self.chart.outputs = ({"output_type": "display_data", "data": bundle, "metadata": {}},)
+        show_chart(self.chart, spec)

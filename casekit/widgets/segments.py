@@ -9,8 +9,9 @@ from typing import Any
 import ipywidgets as widgets
 import pandas as pd
 
-from casekit import charts, segments
+from casekit import segments
 from casekit.validation import check_one_of
+from casekit.widgets import show_chart
 
 __all__ = ["SegmentExplorer"]
 
@@ -135,9 +136,8 @@ class SegmentExplorer(widgets.VBox):
         self.profile = segments.segment_profile(people, self.columns)
         self.summary.value = self._summary(day)
         # The spec is built as a plain dict (segments.explorer_spec): Altair's objects
-        # would cost more than the whole computation. Shown as show_chart shows charts.
-        bundle = charts.render(segments.explorer_spec(self.table, self.profile), svg=False)
-        self.chart.outputs = ({"output_type": "display_data", "data": bundle, "metadata": {}},)
+        # would cost more than the whole computation.
+        show_chart(self.chart, segments.explorer_spec(self.table, self.profile))
 
     def _summary(self, day: pd.Timestamp) -> str:
         esc = html.escape

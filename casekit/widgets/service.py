@@ -7,9 +7,9 @@ import math
 
 import ipywidgets as widgets
 
-from casekit import charts, service
+from casekit import service
 from casekit.validation import check_fraction
-from casekit.widgets import int_slider, money_slider, percent_slider
+from casekit.widgets import int_slider, money_slider, percent_slider, show_chart
 
 __all__ = ["StaffingCalculator"]
 
@@ -133,5 +133,4 @@ class StaffingCalculator(widgets.VBox):
             title = y["title"].replace(f"within {built_for:g} s", f"within {seconds:g} s")
             encoding = {**bars["encoding"], "y": {**y, "title": title}}
             spec["layer"] = [{**bars, "encoding": encoding}, *rest]
-        bundle = charts.render(spec, svg=False)
-        self.chart.outputs = ({"output_type": "display_data", "data": bundle, "metadata": {}},)
+        show_chart(self.chart, spec)
