@@ -67,15 +67,19 @@ from scipy import stats
 import casekit.charts  # noqa: F401  (house theme and offline renderer)
 from casekit import clv, service
 from casekit.charts import PALETTE
-from casekit.service import _flags, _keys, _no_missing, _numbers, _scores, _summarise
+from casekit.grouping import group_keys, summarise
 from casekit.validation import (
     as_datetime_column,
     check_columns,
     check_fraction,
     check_integer,
+    check_no_missing,
     check_nonempty,
     check_number,
     check_one_of,
+    flag_column,
+    numeric_column,
+    score_column,
 )
 
 __all__ = [
@@ -309,8 +313,8 @@ def time_summary(
         One row ("all", or one per group): ``cases``, ``mean``, ``median``, ``p90`` and,
         with a standard, ``within_standard``.
     """
-    data = _frame("complaints", complaints, [time, *_keys(by)])
-    _numbers("complaints", data, time, minimum=0)
+    data = _frame("complaints", complaints, [time, *group_keys(by)])
+    numeric_column("complaints", data, time, minimum=0)
     kwargs = {"wait": time, "by": by}
     table = pd.DataFrame(
         {
@@ -323,7 +327,7 @@ def time_summary(
     if by is None:
         table.insert(0, "cases", len(data))
     else:
-        keys = _keys(by)
+        keys = group_keys(by)
         sizes = data.groupby([data[k] for k in keys], observed=True, sort=True).size()
         table.insert(0, "cases", sizes.astype(int))
     if standard is not None:
@@ -349,9 +353,9 @@ def flag_rate(
     float or pandas.Series
         A fraction in [0, 1]; one per group with ``by``.
     """
-    data = _frame("complaints", complaints, [flag, *_keys(by)])
-    flags = _flags("complaints", data, flag)
-    return _summarise(flags, data, by, "mean", "rate")
+    data = _frame("complaints", complaints, [flag, *group_keys(by)])
+    flags = flag_column("complaints", data, flag)
+    return summarise(flags, data, by, "mean", "rate")
 
 
 def consistency(frame: pd.DataFrame, *, value: str, by: str, min_cases: int = 20) -> pd.DataFrame:
@@ -387,9 +391,9 @@ def consistency(frame: pd.DataFrame, *, value: str, by: str, min_cases: int = 20
     """
     data = _frame("frame", frame, [value, by])
     floor = check_integer("min_cases", min_cases, minimum=1)
-    _no_missing("frame", data, [by])
+    check_no_missing("frame", data, [by])
     is_flag = pd.api.types.is_bool_dtype(data[value])
-    values = _flags("frame", data, value) if is_flag else _numbers("frame", data, value)
+    values = flag_column("frame", data, value) if is_flag else numeric_column("frame", data, value)
     values = values.astype(float)
     groups = (
         data[by].astype(str) if not isinstance(data[by].dtype, pd.CategoricalDtype) else data[by]
@@ -480,7 +484,7 @@ def handling_scorecard(
     close = check_number("resolution_standard", resolution_standard, minimum=0, min_inclusive=False)
     response = time_summary(data, time=first_response, standard=respond).iloc[0]
     closing = time_summary(data, time=resolution, standard=close).iloc[0]
-    _no_missing("complaints", data, [outcome])
+    check_no_missing("complaints", data, [outcome])
     if resolved not in set(data[outcome].astype(str)):
         raise ValueError(
             f"resolved={resolved!r} does not occur in complaints[{outcome!r}]; it holds "
@@ -547,7 +551,7 @@ def handling_scorecard(
         (
             "8. Closing",
             "mean satisfaction with the handling",
-            float(_scores("complaints", data, satisfaction, 1, 5).mean()),
+            float(score_column("complaints", data, satisfaction, 1, 5).mean()),
             "1-5",
             "",
             "",
@@ -883,8 +887,8 @@ def purchases_around(
     buys = _frame("purchases", purchases, [customer, purchase_time])
     ev = _frame("events", events, [customer, event_time])
     for name, frame, column in (("purchases", buys, purchase_time), ("events", ev, event_time)):
-        _no_missing(name, frame, [column])
-        _no_missing(name, frame, [customer])
+        check_no_missing(name, frame, [column])
+        check_no_missing(name, frame, [customer])
         as_datetime_column(name, frame, column)
     ids = pd.Index(pd.unique(pd.concat([buys[customer], ev[customer]], ignore_index=True)))
     span = np.int64(10**10)  # seconds: more than 300 years between one customer's codes
@@ -1085,7 +1089,7 @@ def compensation_effect(
         "weighted" with the weighted difference.
     """
     data = _frame("complaints", complaints, [compensation, bought, *strata])
-    amounts = _numbers("complaints", data, compensation, minimum=0)
+    amounts = numeric_column("complaints", data, compensation, minimum=0)
     known = data[bought].notna()
     data, amounts = data[known], amounts[known]
     got = amounts > 0
@@ -1258,7 +1262,7 @@ def fit_loss_model(
     data = _frame("complaints", complaints, [hours, bought, severity])
     data = data[data[bought].notna()]
     check_nonempty("complaints (rows with a known outcome)", data)
-    h = _numbers("complaints", data, hours, minimum=0).to_numpy()
+    h = numeric_column("complaints", data, hours, minimum=0).to_numpy()
     codes = _severity_codes(f"complaints[{severity!r}]", data[severity])
     design = np.column_stack([np.ones(len(h)), np.log1p(h), codes == 1, codes == 2]).astype(float)
     lost = (~data[bought].astype(bool)).to_numpy(float)
@@ -1538,16 +1542,16 @@ def simulate_triage(
         raise ValueError(
             f"workdays must be weekday numbers 0 (Monday) to 6, got {list(workdays)!r}"
         )
-    _no_missing("arrivals", data, [arrival])
+    check_no_missing("arrivals", data, [arrival])
     when = as_datetime_column("arrivals", data, arrival)
     if not when.is_monotonic_increasing:
         data = data.iloc[np.argsort(when.to_numpy(), kind="stable")]
         when = as_datetime_column("arrivals", data, arrival)
     codes = _severity_codes(f"arrivals[{severity!r}]", data[severity])
-    minutes = _numbers("arrivals", data, handle, minimum=0).to_numpy()
+    minutes = numeric_column("arrivals", data, handle, minimum=0).to_numpy()
     if np.any(minutes <= 0):
         raise ValueError(f"arrivals[{handle!r}] must be > 0 minutes")
-    worth = _numbers("arrivals", data, value, minimum=0).to_numpy() if value in data else None
+    worth = numeric_column("arrivals", data, value, minimum=0).to_numpy() if value in data else None
     limit = _standards(standard_hours, codes)
 
     origin = when.iloc[0].normalize()

@@ -48,6 +48,7 @@ import pandas as pd
 from scipy import stats
 
 import casekit.charts  # noqa: F401  (house theme and offline renderer)
+from casekit.grouping import group_keys, summarise
 from casekit.phases import PHASES
 from casekit.validation import (
     as_datetime_column,
@@ -55,9 +56,13 @@ from casekit.validation import (
     check_columns,
     check_fraction,
     check_integer,
+    check_no_missing,
     check_nonempty,
     check_number,
     check_one_of,
+    flag_column,
+    numeric_column,
+    score_column,
 )
 
 __all__ = [
@@ -343,70 +348,13 @@ def measure_phase(measure: str) -> str:
 # =========================================================================================
 
 
-def _keys(by: str | Sequence[str] | None) -> list[str]:
-    if by is None:
-        return []
-    if isinstance(by, str):
-        return [by]
-    keys = list(by)
-    if not all(isinstance(k, str) for k in keys):
-        raise TypeError(f"by must be a column name or a list of column names, got {by!r}")
-    return keys
-
-
 def _frame(
     name: str, frame: Any, columns: Iterable[str | None], by: str | Sequence[str] | None
 ) -> pd.DataFrame:
     """Check a table: a non-empty DataFrame with the named columns and group keys."""
-    needed = [c for c in columns if c is not None] + _keys(by)
+    needed = [c for c in columns if c is not None] + group_keys(by)
     check_columns(name, frame, needed)
     return check_nonempty(name, frame)
-
-
-def _no_missing(name: str, frame: pd.DataFrame, columns: Iterable[str]) -> None:
-    for column in columns:
-        missing = int(frame[column].isna().sum())
-        if missing:
-            raise ValueError(
-                f"{name}[{column!r}] has {missing} missing value(s); filter those rows out "
-                f"first (for example orders not yet delivered) or fill them explicitly"
-            )
-
-
-def _flags(name: str, frame: pd.DataFrame, column: str) -> pd.Series:
-    """A yes/no column as booleans (accepts bool, 0/1)."""
-    values = frame[column]
-    _no_missing(name, frame, [column])
-    if pd.api.types.is_bool_dtype(values):
-        return values.astype(bool)
-    if pd.api.types.is_numeric_dtype(values) and values.isin([0, 1]).all():
-        return values.astype(bool)
-    raise TypeError(
-        f"{name}[{column!r}] must hold yes/no values (True/False or 1/0), got dtype "
-        f"{values.dtype} with values such as {values.iloc[:3].tolist()}"
-    )
-
-
-def _numbers(name: str, frame: pd.DataFrame, column: str, minimum: float | None = None):
-    values = frame[column]
-    if not pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
-        raise TypeError(f"{name}[{column!r}] must be numeric, got dtype {values.dtype}")
-    _no_missing(name, frame, [column])
-    if minimum is not None and (values < minimum).any():
-        low = values[values < minimum].iloc[0]
-        raise ValueError(f"{name}[{column!r}] must be >= {minimum:g}, found {low!r}")
-    return values.astype(float)
-
-
-def _summarise(
-    values: pd.Series, frame: pd.DataFrame, by: str | Sequence[str] | None, how: Any, label: str
-) -> float | pd.Series:
-    """Aggregate ``values`` over all rows (a float) or per group of ``by`` (a Series)."""
-    keys = _keys(by)
-    if not keys:
-        return float(values.agg(how))
-    grouped = values.groupby([frame[k] for k in keys], observed=True, sort=True).agg(how)
-    return grouped.astype(float).rename(label)
 
 
 def _statistic(statistic: str | float) -> Any:
@@ -452,10 +400,10 @@ def time_to_answer(
     frame = _frame("contacts", contacts, [wait, answered], by)
     how = _statistic(statistic)
     if answered is not None:
-        frame = frame[_flags("contacts", frame, answered)]
+        frame = frame[flag_column("contacts", frame, answered)]
         check_nonempty("contacts (answered rows)", frame)
-    values = _numbers("contacts", frame, wait, minimum=0)
-    return _summarise(values, frame, by, how, "time_to_answer")
+    values = numeric_column("contacts", frame, wait, minimum=0)
+    return summarise(values, frame, by, how, "time_to_answer")
 
 
 def share_answered_within(
@@ -493,10 +441,10 @@ def share_answered_within(
     """
     frame = _frame("contacts", contacts, [wait, abandoned], by)
     t = check_number("seconds", seconds, minimum=0, min_inclusive=False)
-    in_time = _numbers("contacts", frame, wait, minimum=0) <= t
+    in_time = numeric_column("contacts", frame, wait, minimum=0) <= t
     if abandoned is not None:
-        in_time &= ~_flags("contacts", frame, abandoned)
-    return _summarise(in_time, frame, by, "mean", "share_answered_within")
+        in_time &= ~flag_column("contacts", frame, abandoned)
+    return summarise(in_time, frame, by, "mean", "share_answered_within")
 
 
 def abandonment_rate(
@@ -504,7 +452,9 @@ def abandonment_rate(
 ) -> float | pd.Series:
     """Share of offered contacts abandoned before an answer: abandoned / offered."""
     frame = _frame("contacts", contacts, [abandoned], by)
-    return _summarise(_flags("contacts", frame, abandoned), frame, by, "mean", "abandonment_rate")
+    return summarise(
+        flag_column("contacts", frame, abandoned), frame, by, "mean", "abandonment_rate"
+    )
 
 
 def first_contact_resolution(
@@ -515,13 +465,13 @@ def first_contact_resolution(
     Formula: contacts flagged resolved at first contact / contacts.
     """
     frame = _frame("contacts", contacts, [resolved], by)
-    return _summarise(
-        _flags("contacts", frame, resolved), frame, by, "mean", "first_contact_resolution"
+    return summarise(
+        flag_column("contacts", frame, resolved), frame, by, "mean", "first_contact_resolution"
     )
 
 
 def _days_between(name: str, frame: pd.DataFrame, start: str, end: str) -> pd.Series:
-    _no_missing(name, frame, [start, end])
+    check_no_missing(name, frame, [start, end])
     begin = as_datetime_column(name, frame, start)
     finish = as_datetime_column(name, frame, end)
     days = (finish - begin) / pd.Timedelta(days=1)
@@ -562,11 +512,11 @@ def order_cycle_time(
     """
     frame = _frame("orders", orders, [start, end], by)
     days = _days_between("orders", frame, start, end)
-    return _summarise(days, frame, by, _statistic(statistic), "order_cycle_time")
+    return summarise(days, frame, by, _statistic(statistic), "order_cycle_time")
 
 
 def _on_time(frame: pd.DataFrame, promised: str, delivered: str) -> pd.Series:
-    _no_missing("orders", frame, [promised, delivered])
+    check_no_missing("orders", frame, [promised, delivered])
     due = as_datetime_column("orders", frame, promised)
     done = as_datetime_column("orders", frame, delivered)
     return done <= due
@@ -584,7 +534,7 @@ def on_time_rate(
     Formula: orders with ``delivered <= promised`` / orders.
     """
     frame = _frame("orders", orders, [promised, delivered], by)
-    return _summarise(_on_time(frame, promised, delivered), frame, by, "mean", "on_time_rate")
+    return summarise(_on_time(frame, promised, delivered), frame, by, "mean", "on_time_rate")
 
 
 def line_fill_rate(
@@ -600,8 +550,8 @@ def line_fill_rate(
     order's own fill rate would weigh them equally).
     """
     frame = _frame("orders", orders, [lines_ordered, lines_filled], by)
-    ordered = _numbers("orders", frame, lines_ordered, minimum=0)
-    filled = _numbers("orders", frame, lines_filled, minimum=0)
+    ordered = numeric_column("orders", frame, lines_ordered, minimum=0)
+    filled = numeric_column("orders", frame, lines_filled, minimum=0)
     if (filled > ordered).any():
         raise ValueError(
             f"orders[{lines_filled!r}] exceeds orders[{lines_ordered!r}] in "
@@ -609,7 +559,7 @@ def line_fill_rate(
         )
     if ordered.sum() == 0:
         raise ValueError(f"orders[{lines_ordered!r}] sums to 0: there are no lines to fill")
-    keys = _keys(by)
+    keys = group_keys(by)
     if not keys:
         return float(filled.sum() / ordered.sum())
     groups = [frame[k] for k in keys]
@@ -622,7 +572,7 @@ def order_accuracy(
 ) -> float | pd.Series:
     """Share of orders shipped without error: accurate orders / orders."""
     frame = _frame("orders", orders, [accurate], by)
-    return _summarise(_flags("orders", frame, accurate), frame, by, "mean", "order_accuracy")
+    return summarise(flag_column("orders", frame, accurate), frame, by, "mean", "order_accuracy")
 
 
 def perfect_orders(
@@ -652,15 +602,15 @@ def perfect_orders(
         "orders", orders, [promised, delivered, lines_ordered, lines_filled, accurate], None
     )
     check_columns("orders", frame, extra.values())
-    ordered = _numbers("orders", frame, lines_ordered, minimum=0)
-    filled = _numbers("orders", frame, lines_filled, minimum=0)
+    ordered = numeric_column("orders", frame, lines_ordered, minimum=0)
+    filled = numeric_column("orders", frame, lines_filled, minimum=0)
     parts = {
         "on_time": _on_time(frame, promised, delivered),
         "complete": filled >= ordered,
-        "accurate": _flags("orders", frame, accurate),
+        "accurate": flag_column("orders", frame, accurate),
     }
     for label, column in extra.items():
-        parts[label] = _flags("orders", frame, column)
+        parts[label] = flag_column("orders", frame, column)
     result = pd.DataFrame(parts, index=frame.index)
     result["perfect"] = result.all(axis=1)
     return result
@@ -683,7 +633,7 @@ def perfect_order_rate(
     single component, and not equal to the product of the component rates unless the
     failures are independent.
     """
-    check_columns("orders", orders, _keys(by))
+    check_columns("orders", orders, group_keys(by))
     flags = perfect_orders(
         orders,
         promised=promised,
@@ -693,7 +643,7 @@ def perfect_order_rate(
         accurate=accurate,
         extra=extra,
     )["perfect"]
-    return _summarise(flags, orders, by, "mean", "perfect_order_rate")
+    return summarise(flags, orders, by, "mean", "perfect_order_rate")
 
 
 def per_thousand(events: Any, base: Any) -> Any:
@@ -730,17 +680,6 @@ def per_thousand(events: Any, base: Any) -> Any:
     return float(rate) if rate.ndim == 0 else rate
 
 
-def _scores(name: str, frame: pd.DataFrame, column: str, low: int, high: int) -> pd.Series:
-    values = _numbers(name, frame, column)
-    bad = (values < low) | (values > high) | (values != np.round(values))
-    if bad.any():
-        raise ValueError(
-            f"{name}[{column!r}] must hold whole scores from {low} to {high}, found "
-            f"{values[bad].iloc[0]!r}"
-        )
-    return values
-
-
 def net_promoter_score(
     responses: pd.DataFrame, *, score: str, by: str | Sequence[str] | None = None
 ) -> float | pd.Series:
@@ -756,9 +695,9 @@ def net_promoter_score(
         Points from -100 to 100.
     """
     frame = _frame("responses", responses, [score], by)
-    values = _scores("responses", frame, score, 0, 10)
+    values = score_column("responses", frame, score, 0, 10)
     net = 100.0 * ((values >= 9).astype(float) - (values <= 6).astype(float))
-    return _summarise(net, frame, by, "mean", "nps")
+    return summarise(net, frame, by, "mean", "nps")
 
 
 def customer_satisfaction(
@@ -780,8 +719,8 @@ def customer_satisfaction(
     if boxes > high - low:
         raise ValueError(f"top_boxes must be at most {high - low} on a {low}-{high} scale")
     frame = _frame("responses", responses, [score], by)
-    values = _scores("responses", frame, score, low, high)
-    return _summarise(values >= high - boxes + 1, frame, by, "mean", "csat")
+    values = score_column("responses", frame, score, low, high)
+    return summarise(values >= high - boxes + 1, frame, by, "mean", "csat")
 
 
 def customer_effort_score(
@@ -800,8 +739,8 @@ def customer_effort_score(
     low = check_integer("scale[0]", scale[0])
     high = check_integer("scale[1]", scale[1], minimum=low + 1)
     frame = _frame("responses", responses, [score], by)
-    values = _scores("responses", frame, score, low, high)
-    return _summarise(values, frame, by, "mean", "ces")
+    values = score_column("responses", frame, score, low, high)
+    return summarise(values, frame, by, "mean", "ces")
 
 
 def add_period(
@@ -822,7 +761,7 @@ def add_period(
     """
     check_columns("frame", frame, [date])
     check_one_of("freq", freq, ("D", "W", "M", "Q", "Y"))
-    _no_missing("frame", frame, [date])
+    check_no_missing("frame", frame, [date])
     dates = as_datetime_column("frame", frame, date)
     if freq == "D":
         start = dates.dt.normalize()
@@ -861,7 +800,7 @@ def period_counts(
         ``share`` (flagged / units), sorted by period. Periods without units do not appear.
     """
     data = _frame("frame", frame, [date, flag], by)
-    flags = _flags("frame", data, flag)
+    flags = flag_column("frame", data, flag)
     periods = add_period(data[[date]], date=date, freq=freq)["period"]
     keys = [periods] + ([data[by]] if by is not None else [])
     table = flags.groupby(keys, observed=True).agg(["sum", "size"]).reset_index()
@@ -888,7 +827,7 @@ def hourly_arrivals(contacts: pd.DataFrame, *, timestamp: str) -> pd.DataFrame:
         values: contacts per hour.
     """
     data = _frame("contacts", contacts, [timestamp], None)
-    _no_missing("contacts", data, [timestamp])
+    check_no_missing("contacts", data, [timestamp])
     when = as_datetime_column("contacts", data, timestamp)
     days = pd.date_range(when.min().normalize(), when.max().normalize(), freq="D")
     per_weekday = pd.Series(days.day_name()).value_counts()
@@ -1273,7 +1212,7 @@ def individuals_chart(
         ``moving_range``, ``signal`` and ``rule``. Limits are stored in ``.attrs["limits"]``.
     """
     data = _frame("frame", frame, [value, period], None)
-    values = _numbers("frame", data, value)
+    values = numeric_column("frame", data, value)
     limits = individuals_limits(values.to_numpy(), baseline=baseline, floor=floor)
     mask = _baseline_mask(baseline, len(data))
     lim = pd.DataFrame(
@@ -1314,8 +1253,8 @@ def p_chart(
         ``baseline``, ``signal`` and ``rule``.
     """
     data = _frame("frame", frame, [defectives, size, period], None)
-    counts = _numbers("frame", data, defectives, minimum=0)
-    sizes = _numbers("frame", data, size, minimum=0)
+    counts = numeric_column("frame", data, defectives, minimum=0)
+    sizes = numeric_column("frame", data, size, minimum=0)
     limits = p_chart_limits(counts.to_numpy(), sizes.to_numpy(), baseline=baseline)
     mask = _baseline_mask(baseline, len(data))
     return _chart_table(data, period, limits["share"], limits, mask)
@@ -1439,7 +1378,7 @@ def monitoring_table(
         level, better = spec
         level = check_number(f"standards[{measure!r}]", level)
         check_one_of(f"better for {measure!r}", better, BETTER)
-        series = _numbers("values", data, measure)
+        series = numeric_column("values", data, measure)
         gap = series - level if better == "higher" else level - series
         frames.append(
             pd.DataFrame(
@@ -2098,7 +2037,7 @@ def stage_durations(
     check_one_of("unit", unit, ("days", "hours", "minutes"))
     data = _frame("frame", frame, steps, None)
     scale = pd.Timedelta(**{unit: 1})
-    _no_missing("frame", data, steps)
+    check_no_missing("frame", data, steps)
     out = {}
     for start, end in itertools.pairwise(steps):
         out[f"{start} to {end}"] = _days_between("frame", data, start, end) * (
@@ -2352,12 +2291,12 @@ def before_after(
         raise TypeError(f"change must be a date such as '2024-06-01', got {change!r}") from None
     if cut is pd.NaT:
         raise TypeError(f"change must be a date such as '2024-06-01', got {change!r}")
-    _no_missing("frame", data, [date])
+    check_no_missing("frame", data, [date])
     when = as_datetime_column("frame", data, date)
     values = (
-        _flags("frame", data, value).astype(float)
+        flag_column("frame", data, value).astype(float)
         if kind == "proportion"
-        else _numbers("frame", data, value)
+        else numeric_column("frame", data, value)
     )
     period = np.where(
         when < cut, "before", np.where(when >= cut + pd.Timedelta(days=gap), "after", "")
@@ -2423,9 +2362,11 @@ def pareto_table(
     """
     data = _frame("frame", frame, [cause, weight], None)
     line = check_number("vital_share", vital_share, minimum=0, maximum=1, min_inclusive=False)
-    _no_missing("frame", data, [cause])
+    check_no_missing("frame", data, [cause])
     amounts = (
-        pd.Series(1.0, index=data.index) if weight is None else _numbers("frame", data, weight, 0)
+        pd.Series(1.0, index=data.index)
+        if weight is None
+        else numeric_column("frame", data, weight, 0)
     )
     totals = amounts.groupby(data[cause].astype(str)).sum()
     if totals.sum() <= 0:

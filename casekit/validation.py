@@ -21,9 +21,13 @@ __all__ = [
     "check_columns",
     "check_fraction",
     "check_integer",
+    "check_no_missing",
     "check_nonempty",
     "check_number",
     "check_one_of",
+    "flag_column",
+    "numeric_column",
+    "score_column",
 ]
 
 
@@ -183,3 +187,54 @@ def as_datetime_column(name: str, frame: pd.DataFrame, column: str) -> pd.Series
         f"{name}[{column!r}] must hold dates (datetime64 or ISO strings such as "
         f"'2024-03-31'), got dtype {values.dtype}"
     )
+
+
+def check_no_missing(name: str, frame: pd.DataFrame, columns: Iterable[str]) -> None:
+    """Raise a clear error if any of ``columns`` of ``frame`` has missing values."""
+    for column in columns:
+        missing = int(frame[column].isna().sum())
+        if missing:
+            raise ValueError(
+                f"{name}[{column!r}] has {missing} missing value(s); filter those rows out "
+                f"first (for example orders not yet delivered) or fill them explicitly"
+            )
+
+
+def flag_column(name: str, frame: pd.DataFrame, column: str) -> pd.Series:
+    """A yes/no column as booleans (accepts bool, 0/1)."""
+    values = frame[column]
+    check_no_missing(name, frame, [column])
+    if pd.api.types.is_bool_dtype(values):
+        return values.astype(bool)
+    if pd.api.types.is_numeric_dtype(values) and values.isin([0, 1]).all():
+        return values.astype(bool)
+    raise TypeError(
+        f"{name}[{column!r}] must hold yes/no values (True/False or 1/0), got dtype "
+        f"{values.dtype} with values such as {values.iloc[:3].tolist()}"
+    )
+
+
+def numeric_column(
+    name: str, frame: pd.DataFrame, column: str, minimum: float | None = None
+) -> pd.Series:
+    """``frame[column]`` as floats, checked numeric, complete and >= ``minimum``."""
+    values = frame[column]
+    if not pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
+        raise TypeError(f"{name}[{column!r}] must be numeric, got dtype {values.dtype}")
+    check_no_missing(name, frame, [column])
+    if minimum is not None and (values < minimum).any():
+        low = values[values < minimum].iloc[0]
+        raise ValueError(f"{name}[{column!r}] must be >= {minimum:g}, found {float(low):g}")
+    return values.astype(float)
+
+
+def score_column(name: str, frame: pd.DataFrame, column: str, low: int, high: int) -> pd.Series:
+    """``frame[column]`` checked to hold whole scores from ``low`` to ``high``."""
+    values = numeric_column(name, frame, column)
+    bad = (values < low) | (values > high) | (values != np.round(values))
+    if bad.any():
+        raise ValueError(
+            f"{name}[{column!r}] must hold whole scores from {low} to {high}, found "
+            f"{float(values[bad].iloc[0]):g}"
+        )
+    return values

@@ -64,3 +64,15 @@ def test_check_array_keeps_shape_and_names_the_problem() -> None:
         v.check_array("agents", [2, 0], minimum=1)
     with pytest.raises(ValueError, match=r"agents must hold whole numbers, got 2\.5"):
         v.check_array("agents", [2.5], integer=True)
+
+
+def test_column_checks() -> None:
+    frame = pd.DataFrame({"ok": [1, 0, 1], "score": [1, 5, 3], "wait": [2.0, np.nan, 1.0]})
+    assert v.flag_column("log", frame, "ok").tolist() == [True, False, True]
+    with pytest.raises(TypeError, match=r"log\['score'\] must hold yes/no values"):
+        v.flag_column("log", frame, "score")
+    with pytest.raises(ValueError, match=r"log\['wait'\] has 1 missing value"):
+        v.numeric_column("log", frame, "wait")
+    with pytest.raises(ValueError, match=r"whole scores from 1 to 4, found 5"):
+        v.score_column("log", frame, "score", 1, 4)
+    assert v.score_column("log", frame, "score", 1, 5).sum() == 9
