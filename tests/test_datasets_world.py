@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from casekit import catalog, datasets, world
-from casekit.world import cedar_lane, harbor_spa, kestrel
+from casekit.world import _common, cedar_lane, harbor_spa, kestrel
 
 SYNTHETIC = [n for n in datasets.names() if datasets.table(n).source == "synthetic"]
 START = pd.Timestamp("2021-01-01")
@@ -358,3 +358,13 @@ def test_the_seed_changes_the_world() -> None:
     again = world.harbor_spa.build(np.random.default_rng(1))["harbor_members"]
     assert not a["joined"].equals(b["joined"])
     pd.testing.assert_frame_equal(a, again)
+
+
+def test_a_time_drawn_in_opening_hours_is_never_stamped_at_closing_time() -> None:
+    # Open 08:00-20:00. Stamps are rounded to the second, so without care about one draw
+    # in 7,200 of the last hour would read 20:00:00, an hour in which nothing happens.
+    weights = [0.0] * 8 + [1.0] * 12 + [0.0] * 4
+    hours = _common.time_of_day(np.random.default_rng(1), weights, 1_000_000)
+    stamped = pd.DatetimeIndex(_common.to_times(hours / 24)).hour
+    assert stamped.min() == 8
+    assert stamped.max() == 19

@@ -207,10 +207,16 @@ def piecewise_process(
 
 
 def time_of_day(rng: np.random.Generator, weights: Sequence[float], n: int) -> np.ndarray:
-    """Draw ``n`` fractional hours (0-24) from 24 hourly weights."""
+    """Draw ``n`` fractional hours (0-24) from 24 hourly weights.
+
+    Times are stamped to the nearest second (:func:`to_times`), so a draw in the last
+    half-second of the last hour with weight would be stamped at closing time, in an
+    hour with none: such draws are kept at the hour's last whole second instead.
+    """
     p = np.asarray(weights, dtype=float)
     hour = rng.choice(24, size=n, p=p / p.sum())
-    return hour + rng.random(n)
+    last_second = np.flatnonzero(p)[-1] + 3599 / 3600
+    return np.minimum(hour + rng.random(n), last_second)
 
 
 def largest_remainder(shares: np.ndarray, total: int) -> np.ndarray:
