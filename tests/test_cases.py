@@ -3,8 +3,9 @@
 Variant data are checked against a second route to the same tables: the committed files
 (seed 2024) and the world generator followed by the files' own writer and reader (any
 other seed). Every case's worksheet is executed for its default seed and three others
-and must answer every question correctly; the answer sheet of a class is checked against
-the values the worksheet itself computes when run with a student's seed.
+and must answer every question correctly. The answer sheet of a class of thirty is checked
+against the values the worksheet's own code computes with each student's seed (run in this
+process), and one student's against the worksheet run in a fresh kernel.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ def test_the_default_seed_gives_the_committed_tables(company: str) -> None:
 def test_a_variant_is_what_generate_would_write(tmp_path: Path) -> None:
     # Second route: the whole world from the seed, written and read back by casekit.datasets.
     frames = world.build(7)
-    for company in ("kestrel", "harbor"):
+    for company in ("kestrel", "harbor", "cedar"):
         for name in datasets.names(company):
             datasets.write_table(frames[name], name, tmp_path)
             pd.testing.assert_frame_equal(
@@ -155,8 +156,11 @@ def _sheet(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
+@pytest.mark.notebook
 @pytest.mark.parametrize("case", CASE_NAMES)
-def test_a_class_of_thirty_gets_thirty_distinct_variants(case: str, tmp_path: Path) -> None:
+def test_a_class_of_thirty_gets_thirty_distinct_variants_and_a_true_answer_sheet(
+    case: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "out"
     result = variants.write_variants(case, _roster(tmp_path, 30), out)
     assert len(result.notebooks) == 30 and all(p.exists() for p in result.notebooks)
@@ -180,6 +184,37 @@ def test_a_class_of_thirty_gets_thirty_distinct_variants(case: str, tmp_path: Pa
     # The release scan keeps the answer sheet away from students, and only it.
     problems = release.scan(out)
     assert [p.path for p in problems] == [result.answer_sheet.name]
+    # Every answer on the sheet is what the solution computes with that student's seed.
+    checked = [q.id for q in questions]
+    wrong = {}
+    for row in rows:
+        values = _solution_answers(case, int(row["seed"]), checked)
+        wrong |= {
+            (row["student_id"], q): (row[q], values[q])
+            for q in checked
+            if not _same(row[q], values[q])
+        }
+    capsys.readouterr()  # the verdicts the solutions printed
+    assert wrong == {}
+
+
+def _solution_answers(case: str, seed: int, questions: list[str]) -> dict[str, object]:
+    """Run the case's solution code in this process with ``seed``; return its answers.
+
+    The second route to every answer on the sheet: the worksheet's own code, not the
+    checks' functions. (A fresh kernel per student would take minutes for a class; the
+    kernel route is tested below for a few seeds.)
+    """
+    nb = notebooks.read(ROOT / "solutions" / "cases" / f"{case}.ipynb")
+    namespace: dict[str, object] = {"__name__": f"solution_{case}"}
+    for cell in (c for c in nb.cells if c.cell_type == "code"):
+        exec(compile(cell.source, f"solutions/cases/{case}.ipynb", "exec"), namespace)
+        if "parameters" in cell.metadata.get("tags", []):
+            namespace["seed"] = seed
+    done = checks.results()
+    assert sorted(done) == sorted(checks.load_questions(case))
+    assert all(r.done for r in done.values()), {q: r.status for q, r in done.items()}
+    return {q: _plain(namespace[q]) for q in questions}
 
 
 def test_write_variants_refuses_a_folder_in_use(tmp_path: Path) -> None:
@@ -260,6 +295,30 @@ def test_every_case_runs_and_passes_its_checks_for_other_seeds(
     _run_solution(case, seed, tmp_path)
 
 
+def _plain(value: object) -> object:
+    """An answer as the harvest cell gives it: floats, text, sorted lists, dicts."""
+    if hasattr(value, "to_dict"):
+        return {str(k): float(x) for k, x in value.to_dict().items()}
+    if isinstance(value, (set, frozenset)):
+        return sorted(map(str, value))
+    if isinstance(value, str):
+        return value
+    return float(value)
+
+
+@pytest.mark.notebook
+@pytest.mark.parametrize("seed", OTHER_SEEDS)
+@pytest.mark.parametrize("case", CASE_NAMES)
+def test_every_case_notebook_runs_and_tells_its_variants_story(case: str, seed: int) -> None:
+    executed = notebooks.execute(
+        ROOT / "notebooks" / "cases" / f"{case}.ipynb", parameters={"seed": seed}
+    )
+    assert errors(executed) == []
+    story = next(c for c in executed.cells if variants.STORY_TAG in c.metadata.get("tags", []))
+    expected = cases.story(case, **(variants.parameters(case) | {"seed": seed}))
+    assert story.outputs[0]["data"]["text/markdown"] == expected
+
+
 def _same(sheet: str, value: object) -> bool:
     if isinstance(value, float):
         return math.isclose(float(sheet), value, rel_tol=1e-6, abs_tol=6e-3)
@@ -273,10 +332,10 @@ def _same(sheet: str, value: object) -> bool:
 
 @pytest.mark.notebook
 @pytest.mark.parametrize("case", CASE_NAMES)
-def test_the_answer_sheet_matches_the_worksheet_run_with_each_students_seed(
+def test_the_answer_sheet_matches_the_worksheet_run_in_a_fresh_kernel(
     case: str, tmp_path: Path
 ) -> None:
-    result = variants.write_variants(case, _roster(tmp_path, 2), tmp_path / "out")
+    result = variants.write_variants(case, _roster(tmp_path, 1), tmp_path / "out")
     checked = [q.id for q in checks.load_questions(case).values() if q.kind != "free"]
     for row in _sheet(result.answer_sheet):
         values = _run_solution(case, int(row["seed"]), tmp_path, harvest=checked)

@@ -95,6 +95,7 @@ CASES: dict[str, Case] = {
     for c in (
         Case("kestrel_supply", "Kestrel Supply: the key account is unhappy", "kestrel"),
         Case("harbor_spa", "Harbor Spa: is the membership worth fighting for?", "harbor"),
+        Case("cedar_lane", "Cedar Lane Market: complaints are rising", "cedar"),
     )
 }
 
