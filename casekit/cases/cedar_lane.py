@@ -44,7 +44,7 @@ _HOURS = list(range(8, 20))
 #: Phone agents on duty in each opening hour (columns 8-19: 08:00-20:00) of each
 #: weekday, as the contact centre's rota stands: the same every week of the year.
 PHONE_ROTA = pd.DataFrame(
-    [world._PHONE_STAFF_WEEKDAY[_HOURS]] * 5 + [world._PHONE_STAFF_WEEKEND[_HOURS]] * 2,
+    [world.PHONE_STAFF_WEEKDAY[_HOURS]] * 5 + [world.PHONE_STAFF_WEEKEND[_HOURS]] * 2,
     index=pd.Index(WEEKDAYS, name="weekday"),
     columns=pd.Index(_HOURS, name="hour"),
 )

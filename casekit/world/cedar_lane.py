@@ -216,8 +216,8 @@ _EMAIL_HOURS = np.array(
 )
 _CONTACT_WEEKDAY = np.array([1.45, 1.1, 1.0, 1.0, 0.95, 0.8, 0.7])
 #: Phone agents on duty by hour (08:00-20:00), weekdays and weekends.
-_PHONE_STAFF_WEEKDAY = np.array([0] * 8 + [2, 3, 3, 3, 2, 2, 3, 3, 3, 3, 2, 2] + [0] * 4)
-_PHONE_STAFF_WEEKEND = np.array([0] * 8 + [2] * 12 + [0] * 4)
+PHONE_STAFF_WEEKDAY = np.array([0] * 8 + [2, 3, 3, 3, 2, 2, 3, 3, 3, 3, 2, 2] + [0] * 4)
+PHONE_STAFF_WEEKEND = np.array([0] * 8 + [2] * 12 + [0] * 4)
 _CHAT_STAFF = np.array([0] * 8 + [1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 2, 1] + [0] * 4)
 
 
@@ -808,7 +808,7 @@ def _contacts(
     wait = np.zeros(k)
     phone, chat = channel == 0, channel == 2
     wait[phone] = _queue_waits(
-        rng, time[phone], weekday[phone], _PHONE_STAFF_WEEKDAY, _PHONE_STAFF_WEEKEND, mean_handle[0]
+        rng, time[phone], weekday[phone], PHONE_STAFF_WEEKDAY, PHONE_STAFF_WEEKEND, mean_handle[0]
     )
     wait[chat] = _queue_waits(
         rng, time[chat], weekday[chat], _CHAT_STAFF, _CHAT_STAFF, mean_handle[2]
