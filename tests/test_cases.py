@@ -11,8 +11,8 @@ process), and one student's against the worksheet run in a fresh kernel.
 from __future__ import annotations
 
 import csv
-import json
 import math
+import pickle
 from pathlib import Path
 
 import nbformat
@@ -252,27 +252,20 @@ def test_the_cli_writes_variants(tmp_path: Path) -> None:
 
 # --- every case runs, for its default seed and for others ------------------------------------
 
+#: A last cell that stores the answer variables, as they are, for the test to read.
 _HARVEST = """
-import json as _json
-_values = {}
-for _q in %r:
-    _v = globals()[_q]
-    if hasattr(_v, "to_dict"):
-        _v = {str(k): float(x) for k, x in _v.to_dict().items()}
-    elif isinstance(_v, (set, frozenset)):
-        _v = sorted(map(str, _v))
-    elif not isinstance(_v, str):
-        _v = float(_v)
-    _values[_q] = _v
-print("ANSWERS " + _json.dumps(_values))
+import pickle as _pickle
+with open(%r, "wb") as _handle:
+    _pickle.dump({_q: globals()[_q] for _q in %r}, _handle)
 """
 
 
 def _run_solution(case: str, seed: int, tmp_path: Path, harvest: list[str] | None = None):
     path = ROOT / "solutions" / "cases" / f"{case}.ipynb"
-    if harvest:  # a copy with one more cell that prints the answer variables
+    answers = tmp_path / f"{case}-{seed}.pickle"
+    if harvest:  # a copy with one more cell that stores the answer variables
         nb = notebooks.read(path)
-        nb.cells.append(nbformat.v4.new_code_cell(_HARVEST % (harvest,)))
+        nb.cells.append(nbformat.v4.new_code_cell(_HARVEST % (str(answers), harvest)))
         path = tmp_path / f"{case}-{seed}.ipynb"
         notebooks.write(nb, path)
     executed = notebooks.execute(path, parameters={"seed": seed})
@@ -282,8 +275,8 @@ def _run_solution(case: str, seed: int, tmp_path: Path, harvest: list[str] | Non
     assert all(v[-1] in checks.DONE for v in found.values()), found
     if not harvest:
         return None
-    text = "".join(o.get("text", "") for o in executed.cells[-1].outputs)
-    return json.loads(text.split("ANSWERS ", 1)[1])
+    with answers.open("rb") as handle:
+        return {q: _plain(v) for q, v in pickle.load(handle).items()}
 
 
 @pytest.mark.notebook
@@ -296,7 +289,7 @@ def test_every_case_runs_and_passes_its_checks_for_other_seeds(
 
 
 def _plain(value: object) -> object:
-    """An answer as the harvest cell gives it: floats, text, sorted lists, dicts."""
+    """An answer in a form the sheet can be compared with: floats, text, sorted lists, dicts."""
     if hasattr(value, "to_dict"):
         return {str(k): float(x) for k, x in value.to_dict().items()}
     if isinstance(value, (set, frozenset)):
