@@ -7,8 +7,8 @@ faster, staff the phones to a standard, look after the customers most at risk.
 The case uses the course's Cedar Lane tables (:func:`casekit.cases.load`, any seed) and
 the phone rota of the contact centre (:data:`PHONE_ROTA`), the staffing plan the
 generator used for the waiting times. The analysis is done in the worksheet with the
-lesson functions (:mod:`casekit.complaints`, :mod:`casekit.service`,
-:mod:`casekit.segments`, :mod:`casekit.clv`).
+lesson functions (:mod:`casekit.complaints`, :mod:`casekit.service` and
+:mod:`casekit.segments`).
 """
 
 from __future__ import annotations
