@@ -1,6 +1,6 @@
 """Customer service audits: internal checklists, survey gap scores, IPA and audit design.
 
-A customer service audit asks two questions (seed 000, LO 5-3):
+A customer service audit asks two questions (source 000, LO 5-3):
 
 * the **internal audit** reviews the firm's own service measures, policies and practices
   to find where they are out of line with what customers expect;
@@ -1123,7 +1123,7 @@ def disconnects(
 ) -> pd.DataFrame:
     """Line internal compliance up against what customers say matters.
 
-    A **disconnect** (seed 000: the internal audit's purpose) is an area that customers
+    A **disconnect** (source 000: the internal audit's purpose) is an area that customers
     rate as important (importance at or above ``importance_line``) where the firm's own
     practices fall short (compliance below ``compliance_target``). The ``priority``
     score ``importance share × (1 - compliance)`` ranks the rows: an important area
@@ -2253,10 +2253,10 @@ _METHODS = (
 def investigation_methods() -> pd.DataFrame:
     """Ways to investigate current service, as a decision table.
 
-    Seed 004 lists the ways to investigate current levels of customer service: mystery
+    Source 004 lists the ways to investigate current levels of customer service: mystery
     shopper, complaints monitoring, online feedback, focus groups and benchmarking
     against other organisations; the checklist review (internal audit) and the customer
-    survey (external audit) come from LO 5-3 (seed 000).
+    survey (external audit) come from LO 5-3 (source 000).
 
     Returns
     -------

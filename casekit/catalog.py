@@ -164,7 +164,7 @@ COMPANIES: dict[str, Company] = {
         "A grocery retailer (synthetic) that opened in January 2021 with five stores around "
         "Metro Manila and an online shop with free delivery, and has a contact centre and a "
         "loyalty programme, the Shopper's Club, opened on 1 March 2022. Its CRM holds what "
-        "the course's notes say a retailer should collect (seed 001): names, birth dates, "
+        "the course's notes say a retailer should collect (source 001): names, birth dates, "
         "contact details, where customers live and how far they travel, age, occupation, "
         "and the shopping history.",
     ),
@@ -173,8 +173,8 @@ COMPANIES: dict[str, Company] = {
         "Kestrel Supply",
         "A business-to-business distributor (synthetic) of hardware, cleaning and "
         "food-service supplies. About 420 accounts order from four warehouses; the account "
-        "of the course's notes that buys Php 50,000 a month (seed 001) is a typical "
-        "medium account. Its story is the logistics side of service (seed 002): order fill, "
+        "of the course's notes that buys Php 50,000 a month (source 001) is a typical "
+        "medium account. Its story is the logistics side of service (source 002): order fill, "
         "on-time delivery, and a warehouse configuration that matters.",
     ),
     "harbor": Company(
@@ -182,7 +182,7 @@ COMPANIES: dict[str, Company] = {
         "Harbor Spa",
         "A day spa and sports-recovery centre (synthetic) sold by monthly membership on "
         "three plans: a contractual, subscription-style business. The athlete of the "
-        "course's notes who spends Php 2,300 a visit twice a month (seed 001) is a typical "
+        "course's notes who spends Php 2,300 a visit twice a month (source 001) is a typical "
         "Premium member.",
     ),
     "audit": Company(
@@ -582,7 +582,7 @@ _add(
         grain="one contact (a call, e-mail, chat or visit to a service desk)",
         description=(
             "Every contact logged since the CRM went live on 1 January 2023, by phase of the "
-            "sale (seed 002). The hotline and chat are open 08:00-20:00 every day with a fixed "
+            "sale (source 002). The hotline and chat are open 08:00-20:00 every day with a fixed "
             "staffing plan; `wait_seconds` of phone calls and chats follow from how many "
             "contacts arrive in each hour (an Erlang C queue). Some callers are not (yet) "
             "customers."
@@ -1024,7 +1024,7 @@ _add(
         grain="one audited policy or practice",
         description=(
             "Service policies and practices of Cedar Lane Market and Kestrel Supply, grouped "
-            "by the phase of the sale (seed 002), each scored by the internal auditor with "
+            "by the phase of the sale (source 002), each scored by the internal auditor with "
             "the evidence seen. The evidence notes can be checked against the other tables."
         ),
         key=("item_id",),

@@ -2,7 +2,7 @@
 
 However good the product, complaints happen; the course's notes ask that they be handled
 **quickly, efficiently and consistently**, to restore the customer's satisfaction, keep
-their loyalty and earn a name for being fair but sensible (seed 004). The international
+their loyalty and earn a name for being fair but sensible (source 004). The international
 guideline for complaint handling, ISO 10002:2018 (*Quality management — Customer
 satisfaction — Guidelines for complaints handling in organizations*), describes the
 process as a chain of steps from receiving a complaint to closing it, followed by
@@ -362,7 +362,7 @@ def consistency(frame: pd.DataFrame, *, value: str, by: str, min_cases: int = 20
     """How much a handling measure differs between agents, channels or stores.
 
     Consistent handling means that the same kind of complaint gets the same treatment
-    whoever takes it and however it came in (seed 004). For each group the table gives
+    whoever takes it and however it came in (source 004). For each group the table gives
     the number of cases and the mean of ``value`` (a time, a score, or the share of a
     yes/no column), and how far the group is from the overall mean. ``attrs["test"]``
     holds the test of "all groups are the same": the Kruskal-Wallis test for numbers

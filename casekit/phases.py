@@ -12,7 +12,7 @@ Distribution Management) groups its elements into three phases:
   complaints, returns, warranties, follow-up.
 
 The practices listed here are the retail service practices and everyday service examples
-of the course's source notes on customer-driven marketing (seed 001), each placed in the
+of the course's source notes on customer-driven marketing (source 001), each placed in the
 phase where it mainly acts, with the reason. Some practices touch two phases; the
 ``why`` column says which aspect decides.
 """
@@ -176,7 +176,7 @@ def service_practices() -> pd.DataFrame:
     -------
     pandas.DataFrame
         Columns ``practice``, ``phase`` (ordered categorical over :data:`PHASES`),
-        ``source`` (which list of seed 001 it comes from) and ``why``.
+        ``source`` (which list of source 001 it comes from) and ``why``.
     """
     frame = pd.DataFrame(_PRACTICES, columns=["practice", "phase", "source", "why"])
     frame["phase"] = pd.Categorical(frame["phase"], categories=PHASES, ordered=True)

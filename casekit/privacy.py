@@ -1,7 +1,7 @@
 """Personal data, handled with care: pseudonymise before you analyse.
 
 A CRM database holds names, birth dates, phone numbers and addresses (the course notes,
-seed 001, list what a retailer should collect). Segmentation needs none of them as they
+source 001, list what a retailer should collect). Segmentation needs none of them as they
 are: it needs a stable customer key to join tables, an age band rather than a birthday,
 a distance band rather than a street. This module turns a table of personal data into
 an analysis table that keeps what the analysis needs and nothing more:

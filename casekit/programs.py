@@ -1,13 +1,13 @@
 """Customer relationship programmes: what they cost, what they bring, and whether they work.
 
 A relationship programme uses one or more initiatives to build relationships with
-customers (seed 000, LO 5-2): a **loyalty programme** that rewards repeat customers,
+customers (source 000, LO 5-2): a **loyalty programme** that rewards repeat customers,
 **customisation** of the product, a **customer community**, and **engagement on social
 media**. This module puts numbers on each, in the order of lesson 04:
 
 1. **Initiatives** (:func:`compare_menus`, :func:`community_economics`,
    :func:`engagement`): a menu of service bundles against one fixed package (the cable
-   operator of seed 002), the service contacts a peer community saves, and engagement
+   operator of source 002), the service contacts a peer community saves, and engagement
    rates of social-media posts.
 2. **Loyalty economics** (:func:`reward_cost`, :func:`points_summary`,
    :func:`program_economics`, :func:`break_even_lift`, :func:`member_value`,
@@ -164,7 +164,7 @@ def menu_choices(
     nothing when every surplus is negative; on a tie, the cheaper option. This is the
     textbook model of bundling (Adams & Yellen, 1976, "Commodity bundling and the burden
     of monopoly", *Quarterly Journal of Economics* 90(3), 475-498) and the logic of mass
-    customisation: a menu lets each segment pick what fits it (seed 002's cable operator).
+    customisation: a menu lets each segment pick what fits it (source 002's cable operator).
 
     Parameters
     ----------

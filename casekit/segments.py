@@ -1,10 +1,10 @@
 """Customer segmentation: RFM scores, named segments, segment profiles and customer profitability.
 
-The course notes (seed 002) name four bases for dividing a customer base into smaller,
+The course notes (source 002) name four bases for dividing a customer base into smaller,
 more alike groups: **geographic**, **demographic**, **lifestyle** and **behavioural**.
 This module covers the behavioural basis from the purchase history, profiles the
 resulting segments on the other three, and asks what each customer is worth after the
-cost of serving them (seed 002, *customer selectivity*: some customers cost more to
+cost of serving them (source 002, *customer selectivity*: some customers cost more to
 serve than others).
 
 1. **RFM** (:func:`rfm`, :func:`purchase_history`): for each customer, as of a chosen day,
@@ -851,7 +851,7 @@ def shopping_habits(
 ) -> pd.DataFrame:
     """What, where and when each customer shops: behavioural profile columns.
 
-    The course notes (seed 001) use the shopping history "to identify the type of
+    The course notes (source 001) use the shopping history "to identify the type of
     merchandise frequently purchased, the amount spent, the preferred days for
     shopping". From the purchases up to ``as_of``:
 

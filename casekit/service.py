@@ -2,7 +2,7 @@
 
 The chapter's objective LO 5-3 asks for quality measures in three categories, one per phase
 of the transaction (pre-transaction, transaction, post-transaction), each with a
-performance standard, monitored often, with action when the standard is missed (seed 000).
+performance standard, monitored often, with action when the standard is missed (source 000).
 This module holds the tools for each step of that loop:
 
 1. **Measures by phase** — a catalogue (:func:`measures`) and functions that compute each
@@ -13,7 +13,7 @@ This module holds the tools for each step of that loop:
 2. **Standards** — proposed from current performance (a percentile), from a benchmark or
    from a customer requirement, and checked for realism: a standard that almost every
    period already meets breeds complacency; one that almost none meets cannot be achieved
-   (seed 003). See :func:`percentile_standard` and :func:`compare_standards`.
+   (source 003). See :func:`percentile_standard` and :func:`compare_standards`.
 3. **Monitoring** — Shewhart control charts (individuals/moving-range for times and
    amounts, p-chart for proportions) with limits from a baseline period, the usual
    out-of-control rules, and a period-by-period table against the standards
@@ -296,7 +296,7 @@ def measures() -> pd.DataFrame:
     """Return the catalogue of service quality measures, grouped by phase.
 
     The three phases follow La Londe and Zinszer (1976), as in :mod:`casekit.phases`;
-    the examples of seed 000 (time to answer a query: pre-transaction; time to fill an
+    the examples of source 000 (time to answer a query: pre-transaction; time to fill an
     order: transaction; number of product complaints: post-transaction) anchor each
     group. Typical standards are common industry targets, given as starting points for
     discussion, not as norms: a firm sets its own (see :func:`compare_standards`).
@@ -890,7 +890,7 @@ def standard_verdict(
 ) -> str:
     """Judge a standard by the share of periods that meet it today.
 
-    Seed 003: standards should be neither so low that they breed complacency nor so high
+    Source 003: standards should be neither so low that they breed complacency nor so high
     that they cannot be met. Returns "too easy" when at least ``too_easy`` of periods
     already meet it, "out of reach" when fewer than ``out_of_reach`` do, and "realistic
     stretch" in between. The thresholds are judgement calls; change them to suit.
@@ -1795,7 +1795,7 @@ def cost_of_service_levels(
 ) -> pd.DataFrame:
     """The daily cost of staffing every interval to each target, and of each extra point.
 
-    Seed 003 asks for a balance between cost, quality and cycle time; this puts a price
+    Source 003 asks for a balance between cost, quality and cycle time; this puts a price
     on quality. For each target the plan of :func:`staffing_plan` is costed, and the
     call-weighted service level the day actually achieves is reported (whole agents
     overshoot the target in most intervals).

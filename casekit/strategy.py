@@ -4,17 +4,17 @@ Lesson 08 asks three questions of a company that wants to manage its customer
 relationships better, and this module answers each with a small, explicit model.
 
 1. **How mature is its CRM today?** The course notes list nine strategies of successful
-   customer relationship management (seed 001). :func:`scorecard` rates each from an
+   customer relationship management (source 001). :func:`scorecard` rates each from an
    evidence sheet (every piece of evidence rated on a 0-4 maturity scale, in the spirit of
    the Capability Maturity Model), gives the overall profile and the weakest links, and
    :func:`scorecard_chart` draws it.
 2. **Which CRM software should it buy (or should it build)?** A weighted-sum model over
-   the selection criteria of the source notes (seed 002): :func:`weighted_scores` ranks
+   the selection criteria of the source notes (source 002): :func:`weighted_scores` ranks
    the options; :func:`flip_points` finds how far each weight can move before the winner
    changes; :func:`rank_stability` perturbs all weights at random and counts how often
    the ranking survives; :func:`total_cost_of_ownership`, :func:`crm_value` (through
    :mod:`casekit.clv`) and :func:`investment_case` put the choice in money.
-3. **How will it be rolled out?** A phased implementation plan (the steps of seed 002:
+3. **How will it be rolled out?** A phased implementation plan (the steps of source 002:
    strategic decision, project manager, executive sponsorship, team commitment and
    training, KPIs, a phased approach): :func:`schedule` computes dates, slack and the
    critical path (CPM), :func:`gantt_chart` draws it, and :func:`phase_kpis` attaches the
@@ -113,7 +113,7 @@ __all__ = [
 # 1. The nine strategies as a maturity scorecard
 # =======================================================================================
 
-#: The nine successful CRM strategies of the course notes (seed 001), in their order:
+#: The nine successful CRM strategies of the course notes (source 001), in their order:
 #: key -> short name.
 STRATEGIES: dict[str, str] = {
     "right_mindset": "Adopt the right mindset towards customer service",
@@ -175,7 +175,7 @@ def nine_strategies() -> pd.DataFrame:
 
     Notes
     -----
-    The strategies are those of the course notes on customer-driven marketing (seed 001);
+    The strategies are those of the course notes on customer-driven marketing (source 001);
     the ``looks_for`` descriptions are this course's reading of them.
     """
     keys = list(STRATEGIES)
@@ -596,7 +596,7 @@ def harbor_spa_evidence() -> pd.DataFrame:
 # 2. Weighted selection of CRM software
 # =======================================================================================
 
-#: The software selection criteria of the course notes (seed 002): key -> label.
+#: The software selection criteria of the course notes (source 002): key -> label.
 SELECTION_CRITERIA: dict[str, str] = {
     "features_integration": "Features and integration",
     "contact_information": "Contact information",
@@ -1596,7 +1596,7 @@ _ROADMAP: tuple[tuple[str, str, str, str, float, str], ...] = (
 def kestrel_roadmap() -> pd.DataFrame:
     """Kestrel Supply's phased CRM implementation plan (hand-authored task list).
 
-    The tasks follow the implementation steps of the course notes (seed 002): a strategic
+    The tasks follow the implementation steps of the course notes (source 002): a strategic
     decision on the goal, a project manager with a business focus, executive sponsorship,
     team commitment and training, KPIs, and a phased approach (accounts and contacts
     first, then the sales pipeline and the service desk).
@@ -1863,7 +1863,7 @@ def phase_kpis(phase: str | None = None) -> pd.DataFrame:
     """The key performance indicators attached to each phase of the roadmap.
 
     Each phase gets measures that show whether it worked (the "define KPI metrics" step
-    of the implementation steps, seed 002): data quality and adoption first, then the
+    of the implementation steps, source 002): data quality and adoption first, then the
     process measures of each module, then the business results the CRM was bought for.
 
     Parameters

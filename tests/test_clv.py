@@ -38,7 +38,7 @@ def test_docstring_examples_hold() -> None:
 
 
 def test_athlete_example_from_the_course_notes() -> None:
-    # Course notes (seed 001, "CLV formula, examples"): an athlete spends Php 2,300 for
+    # Course notes (source 001, "CLV formula, examples"): an athlete spends Php 2,300 for
     # every visit to a spa, twice a month, for an expected 4 years.
     # By hand: 2,300 x 2 visits x 12 months x 4 years = Php 220,800.
     assert clv.simple_clv(2_300, 2, 4, per="month") == 220_800

@@ -184,7 +184,7 @@ def test_plan_retention_follows_the_shifted_beta_geometric() -> None:
 def test_spa_visits_spend_and_the_warning_before_cancelling() -> None:
     spa = effects.membership_retention(frames())
     spend = spa["spend_per_visit"]
-    assert spend["Premium"] == pytest.approx(2_300, rel=0.05), "Php 2,300 a visit (seed 001)"
+    assert spend["Premium"] == pytest.approx(2_300, rel=0.05), "Php 2,300 a visit (source 001)"
     for plan, visits in zip(harbor_spa.PLANS, harbor_spa.VISITS_PER_MONTH, strict=True):
         assert spa["visits_per_month"][plan] == pytest.approx(visits, rel=0.2)
     warning = spa["pre_cancel_ratio"]

@@ -19,7 +19,7 @@ def test_every_practice_has_a_known_phase_and_a_reason() -> None:
 
 
 def test_seed_practices_are_all_there() -> None:
-    # The eleven retail practices and five service examples of the source notes (seed 001).
+    # The eleven retail practices and five service examples of the source notes (source 001).
     practices = phases.service_practices()
     assert (practices["source"] == "retail practices").sum() == 12  # installment plans split out
     assert (practices["source"] == "service examples").sum() == 5

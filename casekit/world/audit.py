@@ -3,7 +3,7 @@
 An internal audit lists what a company promises and does before, during and after a
 sale, scores how well each practice is in place, and notes the evidence. The items here
 follow the three phases of customer service (pre-transaction, transaction and
-post-transaction elements; seed 002) and the practices the course's notes list, such as
+post-transaction elements; source 002) and the practices the course's notes list, such as
 free delivery, help desks and hotlines, complaint handling and feedback forms (seeds 001
 and 004). The evidence notes point at what the other tables show, so a student can
 check an auditor's score against the data.

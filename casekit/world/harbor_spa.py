@@ -7,7 +7,7 @@ retention", *Journal of Interactive Marketing* 21(1)): each member has a constan
 monthly probability of cancelling, drawn from a beta distribution whose parameters
 differ by plan (:data:`PLAN_CHURN`). While a member, they visit a few times a month and
 spend on treatments; Premium members, many of them athletes, spend about Php 2,300 a
-visit, twice a month (the spa example of the course's CLV notes, seed 001).
+visit, twice a month (the spa example of the course's CLV notes, source 001).
 
 Planted effects: plan-specific retention (:data:`PLAN_CHURN`), and visits that fall to
 :data:`PRE_CANCEL_VISIT_FACTOR` of their usual rate in the last
