@@ -24,11 +24,13 @@ from __future__ import annotations
 import html
 import importlib
 import importlib.resources
+import itertools
 import math
 import numbers
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 import numpy as np
@@ -54,6 +56,9 @@ KINDS = ("number", "text", "choice", "bool", "set", "sequence", "series", "frame
 STATUSES = ("correct", "answered", "not yet", "not attempted", "error")
 
 DONE = ("correct", "answered")
+
+#: The most items a list or set answer may have; longer answers are refused, not read.
+MAX_ITEMS = 100_000
 
 _ICONS = {
     "correct": "✅",
@@ -263,22 +268,34 @@ def check(question_id: str, answer: Any) -> None:
     try:
         result = _check(question_id, answer)
     except Exception as exc:  # a check must never interrupt the learner
-        result = CheckResult(str(question_id)[:40], "error", f"the check itself failed ({exc!r})")
+        result = CheckResult(
+            _label(question_id), "error", f"the check itself failed ({type(exc).__name__})"
+        )
     if result.question in _SESSION.questions:
         _SESSION.results[result.question] = result
     _show(result)
 
 
+def _label(question_id: Any) -> str:
+    """The question id as a short label; never raises, whatever ``question_id`` is."""
+    if isinstance(question_id, str):
+        return question_id[:40]
+    try:
+        return str(question_id)[:40]
+    except Exception:
+        return f"<a {type(question_id).__name__}>"
+
+
 def _check(question_id: Any, answer: Any) -> CheckResult:
     if _SESSION.notebook is None:
         return CheckResult(
-            str(question_id)[:40],
+            _label(question_id),
             "error",
             "no questions loaded: run the ck.start(...) cell at the top of the notebook first",
         )
     if not isinstance(question_id, str) or question_id not in _SESSION.questions:
         return CheckResult(
-            str(question_id)[:40],
+            _label(question_id),
             "error",
             f"unknown question; this notebook has {', '.join(_SESSION.questions)}",
         )
@@ -301,8 +318,17 @@ def evaluate(question: Question, answer: Any, expected: Any) -> CheckResult:
         return CheckResult(question.id, "not attempted", "replace the ... with your answer")
     try:
         ok, message = _COMPARERS[question.kind](answer, expected, question)
+    except OverflowError:
+        ok, message = (
+            False,
+            "a number in your answer is too large to compare: check the calculation",
+        )
     except Exception as exc:
-        ok, message = False, f"could not compare your answer ({type(exc).__name__})"
+        ok, message = (
+            False,
+            f"could not compare your answer with the expected one ({type(exc).__name__}): "
+            "check its type and shape",
+        )
     if ok:
         if question.kind == "free":
             return CheckResult(question.id, "answered", message)
@@ -327,10 +353,15 @@ def _describe(value: Any) -> str:
     return f"a {type(value).__name__}"
 
 
+def _is_missing(value: Any) -> bool:
+    """True for None, ``pd.NA`` and ``pd.NaT`` (a missing value that is not a float NaN)."""
+    return value is None or value is pd.NA or value is pd.NaT
+
+
 def _as_number(value: Any) -> float | None:
     if isinstance(value, (bool, np.bool_)):
         return None
-    if isinstance(value, numbers.Real):
+    if isinstance(value, (numbers.Real, Decimal)):
         return float(value)
     if isinstance(value, np.ndarray) and value.size == 1 and np.issubdtype(value.dtype, np.number):
         return float(value.reshape(-1)[0])
@@ -345,6 +376,8 @@ def _close(a: float, b: float, rtol: float, atol: float) -> bool:
 
 
 def _compare_number(answer: Any, expected: Any, q: Question) -> tuple[bool, str]:
+    if _is_missing(answer):
+        return False, "your answer is a missing value (None or NA), not a number"
     value = _as_number(answer)
     if value is None:
         if isinstance(answer, str):
@@ -353,6 +386,8 @@ def _compare_number(answer: Any, expected: Any, q: Question) -> tuple[bool, str]
     target = float(expected)
     if math.isnan(value):
         return False, "your answer is NaN: a missing value crept into the calculation"
+    if math.isinf(value):
+        return False, "your answer is infinite: look for a division by zero"
     if _close(value, target, q.rtol, q.atol):
         return True, ""
     for factor, slip in ((100, "a percentage vs a fraction"), (12, "months vs years")):
@@ -393,20 +428,31 @@ def _compare_bool(answer: Any, expected: Any, q: Question) -> tuple[bool, str]:
 
 
 def _items(value: Any) -> list[Any] | None:
+    """The items of a list-like answer, or None if it is not one or has too many.
+
+    At most ``MAX_ITEMS + 1`` items are read, so an endless iterator (``itertools.count()``)
+    or a huge ``range`` is refused without being built in memory.
+    """
     if isinstance(value, (str, bytes, dict)) or not isinstance(value, Iterable):
         return None
     if isinstance(value, pd.DataFrame):
         return None
-    items = list(value)
-    if len(items) > 100_000:
+    items = list(itertools.islice(value, MAX_ITEMS + 1))
+    if len(items) > MAX_ITEMS:
         return None
     return [_normalise(v) if isinstance(v, str) else v for v in items]
+
+
+def _not_a_list(answer: Any, wanted: str) -> str:
+    if isinstance(answer, Iterable) and not isinstance(answer, (str, bytes, dict, pd.DataFrame)):
+        return f"your answer has more than {MAX_ITEMS:,} items; {wanted} is much shorter"
+    return f"expected {wanted}, got {_describe(answer)}"
 
 
 def _compare_set(answer: Any, expected: Any, q: Question) -> tuple[bool, str]:
     items = _items(answer)
     if items is None:
-        return False, f"expected a list or set of items, got {_describe(answer)}"
+        return False, _not_a_list(answer, "a list or set of items")
     given = set(items)
     wanted = set(_items(expected) or [])
     if given == wanted:
@@ -419,7 +465,7 @@ def _compare_set(answer: Any, expected: Any, q: Question) -> tuple[bool, str]:
 def _compare_sequence(answer: Any, expected: Any, q: Question) -> tuple[bool, str]:
     items = _items(answer)
     if items is None:
-        return False, f"expected a list in order, got {_describe(answer)}"
+        return False, _not_a_list(answer, "a list in order")
     wanted = _items(expected) or []
     if len(items) != len(wanted):
         return False, f"expected {len(wanted)} items, got {len(items)}."

@@ -173,3 +173,61 @@ class TestSession:
         assert "not attempted" in out and "unknown question" in out
         assert f"0 of {len(names)} questions done" in out
         assert checks.results()[first].status == "not attempted"
+
+
+class TestNeverHangs:
+    """Answers that are endless, huge or odd get a verdict quickly, never an exception."""
+
+    SET = Question("q1", kind="set", expected=lambda p: {"a", "b"})
+    SEQ = Question("q1", kind="sequence", expected=lambda p: [1, 2])
+
+    def test_endless_iterator_is_refused_without_reading_it_all(self) -> None:
+        import itertools
+
+        for q, expected in ((self.SET, {"a", "b"}), (self.SEQ, [1, 2])):
+            result = evaluate(q, itertools.count(), expected)
+            assert result.status == "not yet"
+            assert "more than 100,000 items" in result.message
+
+    def test_huge_range_is_not_materialised(self) -> None:
+        # list(range(10**12)) would need terabytes; reading stops after MAX_ITEMS + 1.
+        result = evaluate(self.SET, range(10**12), {"a", "b"})
+        assert result.status == "not yet" and "more than" in result.message
+
+    def test_reads_at_most_one_item_past_the_limit(self) -> None:
+        taken = []
+
+        def counting():
+            for i in range(10 * checks.MAX_ITEMS):
+                taken.append(i)
+                yield i
+
+        evaluate(self.SEQ, counting(), [1, 2])
+        assert len(taken) == checks.MAX_ITEMS + 1
+
+    def test_exactly_at_the_limit_is_still_compared(self) -> None:
+        result = evaluate(self.SEQ, range(checks.MAX_ITEMS), [1, 2])
+        assert result.message == f"expected 2 items, got {checks.MAX_ITEMS}."
+
+    def test_question_id_whose_str_raises(self, capsys, monkeypatch) -> None:
+        class Nasty:
+            def __str__(self) -> str:
+                raise RuntimeError("no")
+
+            __repr__ = __str__
+
+        for session in (checks._Session(), checks._Session(notebook="x", questions={})):
+            monkeypatch.setattr(checks, "_SESSION", session)
+            checks.check(Nasty(), 3)
+            assert "<a Nasty>" in capsys.readouterr().out
+
+    def test_missing_decimal_and_overflow(self) -> None:
+        from decimal import Decimal
+
+        assert "missing value" in evaluate(NUMBER, pd.NA, 220_800).message
+        assert "missing value" in evaluate(NUMBER, None, 220_800).message
+        assert status(NUMBER, Decimal("220800"), 220_800) == "correct"
+        assert "too low" in evaluate(NUMBER, Decimal("3"), 220_800).message
+        assert "too large" in evaluate(NUMBER, 10**400, 220_800).message
+        assert "infinite" in evaluate(NUMBER, math.inf, 220_800).message
+        assert "too large" in evaluate(self.SEQ, [10**400, 2], [1, 2]).message
