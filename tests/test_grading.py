@@ -46,13 +46,15 @@ def _grade_fixtures(out: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def graded(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
+def graded(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Path:
     """Grade every fixture submission once, through the command line.
 
     Under pytest-xdist the workers share one grading run (the first to get the lock
-    grades, the others read its output), so the kernels do not run twice.
+    grades, the others read its output), so the kernels do not run twice. Without
+    xdist (``-p no:xdist``, or not installed) the module grades on its own.
     """
-    if worker_id == "master":
+    worker = getattr(request.config, "workerinput", {}).get("workerid", "master")
+    if worker == "master":
         out = tmp_path_factory.mktemp("graded")
         _grade_fixtures(out)
         return out
