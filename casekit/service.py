@@ -69,6 +69,7 @@ __all__ = [
     "BETTER",
     "D2",
     "D4",
+    "MR_RULE",
     "RULES",
     "IndividualsLimits",
     "abandonment_rate",
@@ -95,6 +96,7 @@ __all__ = [
     "measures",
     "meets_standard",
     "monitoring_table",
+    "moving_range_chart",
     "net_promoter_score",
     "occupancy",
     "offered_load",
@@ -1225,6 +1227,67 @@ def individuals_chart(
     return table
 
 
+#: The rule name of a moving range above its upper limit.
+MR_RULE = "beyond MR limit"
+
+
+def moving_range_chart(
+    frame: pd.DataFrame,
+    *,
+    value: str,
+    period: str,
+    baseline: Any = None,
+) -> pd.DataFrame:
+    """The table behind a moving-range (MR) chart, the partner of the individuals chart.
+
+    The moving range ``MR_t = |x_t - x_{t-1}|`` is the jump from one period to the next.
+    The chart's centre line is the baseline's mean moving range ``mr_bar``, its upper limit
+    ``D4 mr_bar`` with ``D4 = 3.267`` (ranges of two points) and its lower limit 0
+    (``D3 = 0``). A moving range above the upper limit is a jump too large for ordinary
+    variation, even when both points sit inside the individuals chart's limits.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        One row per period, in time order (the same frame as :func:`individuals_chart`).
+    value, period : str
+        The measured column and the period column.
+    baseline : None, int or boolean mask
+        Points that set ``mr_bar`` (see :func:`individuals_limits`); the same baseline as
+        the individuals chart, so the two charts share one set of limits.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per period from the second on (the first has no moving range):
+        ``period``, ``value`` (the moving range), ``centre`` (``mr_bar``), ``ucl``
+        (``D4 mr_bar``), ``lcl`` (0), ``baseline`` (both points of the range are in the
+        baseline), ``signal`` (the range is above ``ucl``) and ``rule`` (:data:`MR_RULE`
+        or ""). Draw it with :func:`control_chart`. The limits are in
+        ``.attrs["limits"]``.
+    """
+    data = _frame("frame", frame, [value, period], None)
+    values = numeric_column("frame", data, value).to_numpy(dtype=float)
+    limits = individuals_limits(values, baseline=baseline)
+    mask = _baseline_mask(baseline, len(data))
+    ranges = np.abs(np.diff(values))
+    signal = ranges > limits.mr_ucl
+    table = pd.DataFrame(
+        {
+            "period": data[period].to_numpy()[1:],
+            "value": ranges,
+            "centre": limits.mr_bar,
+            "ucl": limits.mr_ucl,
+            "lcl": 0.0,
+            "baseline": mask[1:] & mask[:-1],
+            "signal": signal,
+            "rule": np.where(signal, MR_RULE, ""),
+        }
+    )
+    table.attrs["limits"] = limits
+    return table
+
+
 def p_chart(
     frame: pd.DataFrame,
     *,
@@ -1269,7 +1332,7 @@ def control_chart(
     standard: float | None = None,
     period_title: str = "Period",
 ) -> alt.LayerChart:
-    """Draw the table of :func:`individuals_chart` or :func:`p_chart`.
+    """Draw the table of :func:`individuals_chart`, :func:`moving_range_chart` or :func:`p_chart`.
 
     The values are a line with points; points that break a rule are drawn as large
     vermillion diamonds. The centre line is solid, the control limits dashed (stepped for

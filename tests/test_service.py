@@ -221,6 +221,37 @@ def test_baseline_sets_the_limits_and_later_points_are_judged() -> None:
     assert table["moving_range"].iloc[1] == pytest.approx(2.0)
 
 
+def test_moving_range_chart_reproduces_the_handbook_example() -> None:
+    frame = pd.DataFrame({"week": range(10), "flow": FLOWRATE})
+    table = service.moving_range_chart(frame, value="flow", period="week")
+    # The nine hand-computed moving ranges of the comment above, one per week from the second.
+    assert table["period"].tolist() == list(range(1, 10))
+    assert table["value"].tolist() == pytest.approx([2.0, 2.3, 1.4, 3.5, 3.4, 1.4, 0.2, 1.2, 1.5])
+    assert table["centre"].iloc[0] == pytest.approx(16.9 / 9)
+    assert table["ucl"].iloc[0] == pytest.approx(6.1347, abs=1e-4)
+    assert (table["lcl"] == 0).all()
+    assert not table["signal"].any()
+    assert (table["rule"] == "").all()
+
+
+def test_moving_range_chart_flags_a_jump_the_individuals_chart_misses() -> None:
+    # Baseline: the ten handbook readings. Then 46.5 (a drop of 5.6, below the MR limit
+    # 6.1347) and 53.0 (a jump of 6.5, above it). Both readings lie inside the individuals
+    # limits 45.8159 to 55.8041, and only 46.5 is beyond 2 sigma (1.6647), so the
+    # individuals chart stays quiet while the MR chart flags the last week.
+    values = [*FLOWRATE, 46.5, 53.0]
+    frame = pd.DataFrame({"week": range(12), "flow": values})
+    individuals = service.individuals_chart(frame, value="flow", period="week", baseline=10)
+    assert not individuals["signal"].any()
+    table = service.moving_range_chart(frame, value="flow", period="week", baseline=10)
+    assert table["ucl"].iloc[0] == pytest.approx(6.1347, abs=1e-4)
+    assert table["signal"].tolist() == [False] * 10 + [True]
+    assert table["rule"].iloc[-1] == service.MR_RULE
+    assert table["baseline"].tolist() == [True] * 9 + [False, False]
+    assert table["value"].iloc[-2:].tolist() == pytest.approx([5.6, 6.5])
+    service.control_chart(table, title="Moving range", y_title="Moving range")
+
+
 def test_floor_keeps_the_lower_limit_possible() -> None:
     limits = service.individuals_limits([1, 9, 2, 8, 1], floor=0)
     assert limits.lcl == 0.0
