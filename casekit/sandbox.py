@@ -16,9 +16,11 @@
   remove) that refuses, with a ``PermissionError`` whose message starts with
   :data:`BLOCKED`: opening, creating, renaming or deleting files outside the working
   copy; reading the folders the grader keeps private (submissions, solutions); any
-  network access (name lookups, connect, bind, send); starting processes or signalling
-  other ones; raising resource limits; ``ctypes`` and ``gc`` introspection (the ways to
-  reach the guard itself); and large anonymous memory maps.
+  network access (name lookups, connect, bind, send); starting processes (including
+  through ``_posixsubprocess.fork_exec``, which raises no audit event of its own, so it
+  is replaced by a refusal everywhere it is bound and the module cannot be loaded
+  again) or signalling other ones; raising resource limits; ``ctypes`` and ``gc``
+  introspection (the ways to reach the guard itself); and large anonymous memory maps.
 
 The guard stops ordinary and mistaken code and casual tampering; it is not a security
 boundary against someone who knows CPython's internals. The limits above are the
@@ -486,7 +488,12 @@ _PROCESSES = (
     "os.forkpty",
     "pty.spawn",
     "os.startfile",
+    "_posixsubprocess.fork_exec",
 )
+#: Extension modules that start processes without an audit event of their own: the
+#: guard refuses to load them again, and :func:`_disarm_spawners` replaces their
+#: functions in the kernel.
+_RAW_SPAWNERS = {"_posixsubprocess": ("fork_exec",)}
 _TAMPERING = (
     "resource.setrlimit",
     "resource.prlimit",
@@ -515,6 +522,7 @@ def _make_guard(
         frozenset(_TAMPERING),
     )
     list_events = frozenset(_LIST_EVENTS)
+    raw_spawners = frozenset(_RAW_SPAWNERS)
     devices = ("/dev/null", "/dev/zero", "/dev/urandom", "/dev/random")
 
     def resolve(path: Any) -> str | None:
@@ -561,6 +569,13 @@ def _make_guard(
             refuse(f"network access ({event})")
         elif event in processes:
             refuse(f"starting a process ({event})")
+        elif event == "import":
+            # A fresh copy of a raw spawner would bring back the function it replaced;
+            # the name (or a file of that name) is enough to refuse.
+            name = as_str(args[0]).rpartition(".")[2] if args else ""
+            origin = as_str(args[1]) if len(args) > 1 and args[1] is not None else ""
+            if name in raw_spawners or any(s in origin for s in raw_spawners):
+                refuse(f"starting a process (import {name or origin})")
         elif event in tampering or event.startswith("ctypes."):
             refuse(f"{event}")
         elif event in ("os.kill", "os.killpg"):
@@ -571,6 +586,53 @@ def _make_guard(
                 refuse("a memory map larger than the memory limit")
 
     return guard
+
+
+def _refusal(name: str) -> Callable[..., Any]:
+    audit, error = sys.audit, PermissionError
+    message = f"{BLOCKED} starting a process ({name}) is not allowed while grading"
+
+    def refused(*args: Any, **kwargs: Any) -> Any:
+        audit(name)  # the guard refuses (and logs) this event
+        raise error(message)
+
+    refused.__name__ = refused.__qualname__ = name.rpartition(".")[2]
+    return refused
+
+
+def _disarm_spawners() -> int:
+    """Replace the functions of :data:`_RAW_SPAWNERS` with refusals, wherever they are bound.
+
+    ``_posixsubprocess.fork_exec`` starts a process without raising an audit event
+    (``subprocess.Popen`` raises one before calling it), so the guard alone cannot see a
+    direct call. Every module attribute that holds it (``_posixsubprocess.fork_exec``,
+    ``subprocess._fork_exec``, ...) gets a function that raises the audit event
+    ``_posixsubprocess.fork_exec``, which the guard refuses. Run in the kernel before
+    user code; returns how many bindings were replaced.
+    """
+    pairs: list[tuple[Any, Callable[..., Any]]] = []  # holds the originals until done
+    for module_name, functions in _RAW_SPAWNERS.items():
+        module = sys.modules.get(module_name)
+        if module is None:
+            try:
+                module = __import__(module_name)
+            except ImportError:
+                continue
+        for function in functions:
+            original = getattr(module, function, None)
+            if original is not None:
+                pairs.append((original, _refusal(f"{module_name}.{function}")))
+    replaced = 0
+    for module in list(sys.modules.values()):
+        namespace = getattr(module, "__dict__", None)
+        if not isinstance(namespace, dict):
+            continue
+        for attribute, value in list(namespace.items()):
+            for original, refusal in pairs:
+                if value is original:
+                    namespace[attribute] = refusal
+                    replaced += 1
+    return replaced
 
 
 def _set_limits(memory_mb: int, cpu_seconds: int, file_mb: int) -> None:
@@ -625,6 +687,7 @@ def main(argv: list[str] | None = None) -> None:
             super().initialize(argv)
             _record_calls()
             _limit_output(args.output_kb * 1000)
+            _disarm_spawners()
             sys.addaudithook(guard)
 
     SandboxKernelApp.launch_instance(argv=["-f", args.connection_file])

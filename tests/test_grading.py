@@ -12,6 +12,8 @@ import csv
 import fcntl
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
@@ -95,6 +97,10 @@ EXPECTED = {
         "(/tmp/casekit-grading-escape-2)",
     ),
     "network": ((2, 1, 2, 1), "error in cell 7: blocked: network access (urllib.Request)"),
+    "spawns_via_internals": (
+        (2, 1, 2, 1),
+        "error in cell 7: blocked: starting a process (_posixsubprocess.fork_exec)",
+    ),
 }
 
 
@@ -140,6 +146,9 @@ def test_hostile_code_did_not_escape(graded: Path, gradebook: dict[str, dict[str
         assert not Path(escape).exists()
     assert "blocked: starting a process (os.system)" in gradebook["writes_outside"]["notes"]
     assert "network access (socket.getaddrinfo)" in gradebook["network"]["notes"]
+    notes = gradebook["spawns_via_internals"]["notes"]
+    assert "blocked: starting a process (os.posix_spawn)" in notes
+    assert "blocked: starting a process (import _posixsubprocess)" in notes
 
 
 @pytest.mark.notebook
@@ -379,6 +388,51 @@ def test_guard_refuses_escapes(guard, tmp_path: Path) -> None:
     assert "ctypes.dlopen" in _refused(hook, "ctypes.dlopen", "libc.so.6")
     assert "gc.get_referrers" in _refused(hook, "gc.get_referrers", ())
     assert "memory map" in _refused(hook, "mmap.__new__", -1, 2 << 30, 0, 0)
+    assert "os.posix_spawn" in _refused(hook, "os.posix_spawn", "/bin/sh", ["sh"], {})
+    assert "os.fork" in _refused(hook, "os.fork")
+    assert "_posixsubprocess" in _refused(hook, "_posixsubprocess.fork_exec")
+    spawner = "/usr/lib/python3/lib-dynload/_posixsubprocess.cpython-311-x86_64-linux-gnu.so"
+    assert "import _posixsubprocess" in _refused(hook, "import", "_posixsubprocess", None)
+    assert "import _posixsubprocess" in _refused(hook, "import", "x._posixsubprocess", spawner)
+    assert "import x" in _refused(hook, "import", "x", spawner)
+
+
+_RAW_SPAWN = """
+import os, subprocess, sys
+import _posixsubprocess
+from casekit import sandbox
+
+target = sys.argv[1]
+replaced = sandbox._disarm_spawners()
+sys.addaudithook(sandbox._make_guard((os.getcwd(),), (), 1 << 30))
+read, write = os.pipe()
+tail = (True, (), None, None, -1, -1, -1, -1, -1, -1, read, write)
+tail += (True, False, 0, None, None, None, -1, None, False)  # Python 3.11's fork_exec
+argv = [b"/usr/bin/touch", target.encode()]
+for spawner in (_posixsubprocess.fork_exec, subprocess._fork_exec):
+    try:
+        spawner(argv, [argv[0]], *tail)
+    except PermissionError as exc:
+        print(exc)
+print("replaced", replaced)
+"""
+
+
+def test_raw_spawners_are_disarmed_before_user_code(tmp_path: Path) -> None:
+    # In a child process: disarming would also disarm this test process.
+    target = tmp_path / "escaped"
+    result = subprocess.run(
+        [sys.executable, "-c", _RAW_SPAWN, str(target)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    refusal = f"{sandbox.BLOCKED} starting a process (_posixsubprocess.fork_exec)"
+    assert result.stdout.count(refusal) == 2, result.stdout + result.stderr
+    assert "replaced 2" in result.stdout
+    assert not target.exists()
 
 
 # --- answers out of the kernel ------------------------------------------------------------
