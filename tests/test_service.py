@@ -11,7 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import integrate, stats
 
-from casekit import phases, service
+from casekit import datasets, phases, service
+from casekit.world import kestrel
 
 # -----------------------------------------------------------------------------------------
 # Erlang C
@@ -651,3 +652,51 @@ def test_pareto_table_hand_counted() -> None:
     assert weighted["cause"].iloc[0] == "carrier"
     chart = service.pareto_chart(table).to_dict()
     assert chart["layer"][0]["encoding"]["tooltip"]
+
+
+def test_planted_calamba_bottleneck_is_found() -> None:
+    # The generator delays picking at kestrel.BOTTLENECK (Calamba) by PICK_DELAY = 1.9 days
+    # against 0.5-0.6 at the other warehouses until kestrel.FIX_DATE, then by
+    # PICK_DELAY_FIXED = 0.6 like the rest (casekit.world.kestrel; datasets/README.md). The
+    # service tools must find that stage, that site and that date in the stored orders.
+    orders = datasets.load("kestrel_orders")
+    slow = kestrel.BOTTLENECK
+    others = [w for w in kestrel.WAREHOUSES if w != slow]
+    early = orders[orders["ordered"] < kestrel.FIX_DATE]
+    stages = service.stage_durations(early, stamps=["ordered", "shipped", "delivered"])
+    summary = service.stage_summary(stages, groups=early["warehouse"].astype(str))
+    warehouse_stage = summary[summary["stage"] == "ordered to shipped"].set_index("group")
+    assert summary.loc[summary["slowest"]].set_index("group").loc[slow, "stage"] == (
+        "ordered to shipped"
+    )
+    assert warehouse_stage["time"].idxmax() == slow
+    gap = warehouse_stage.loc[slow, "time"] - warehouse_stage.loc[others, "time"].max()
+    assert gap > 0.5 * (kestrel.PICK_DELAY[1] - kestrel.PICK_DELAY_FIXED)
+
+    late = orders.assign(late=orders["delivered"] > orders["promised"])
+    weekly = service.period_counts(late, date="ordered", flag="late", freq="W", by="warehouse")
+    weeks = weekly[weekly["warehouse"] == slow]
+    shift = service.change_point(weeks["share"], periods=weeks["period"])
+    assert abs(pd.Timestamp(shift["period"]) - kestrel.FIX_DATE) <= pd.Timedelta(days=7)
+
+    on_time = orders.assign(on_time=orders["delivered"] <= orders["promised"])
+    test = service.before_after(
+        on_time,
+        value="on_time",
+        date="ordered",
+        change=kestrel.FIX_DATE,
+        kind="proportion",
+        by="warehouse",
+        gap_days=14,
+    ).set_index("warehouse")
+    significant = test.index[test["p_value"] < 0.01].astype(str).tolist()
+    assert significant == [slow]
+    assert test.loc[slow, "difference"] > 0.2
+
+    budget = {"ordered to shipped": 2, "shipped to delivered": 2}
+    late_early = early[early["delivered"] > early["promised"]]
+    causes = service.delay_causes(stages.loc[late_early.index], budget)
+    labelled = pd.DataFrame({"cause": late_early["warehouse"].astype(str) + ": " + causes})
+    pareto = service.pareto_table(labelled, cause="cause")
+    assert pareto["cause"].iloc[0] == f"{slow}: ordered to shipped"
+    assert pareto["share"].iloc[0] > 0.5
