@@ -875,14 +875,35 @@ def _write_csv(path: Path, header: list[str], rows: Iterable[list[str]]) -> None
 _ICONS = {"correct": "✅", "answered": "📝", "not yet": "🔁", "not attempted": "⬜", "error": "⚠️"}
 
 
+#: Verdicts that need no hint: the answer is right, or a written answer is complete.
+_DONE = ("correct", "answered")
+
+
+def _message_and_hint(assignment: Assignment, verdict: Verdict) -> tuple[str, str]:
+    """What the feedback page shows for a verdict: the check's message and, unless the
+    verdict is :data:`_DONE`, the question's hint (taken out of the message, which for
+    "not yet" already ends with it, so that it is not shown twice)."""
+    if verdict.status in _DONE:
+        return verdict.message, ""
+    question = assignment.questions.get(verdict.question)
+    hint = question.hint.strip() if question is not None else ""
+    message = verdict.message
+    if hint and message.endswith(hint):
+        message = message[: -len(hint)].rstrip()
+    return message, hint
+
+
 def _feedback_html(assignment: Assignment, submission: Submission) -> str:
     esc = html.escape
-    rows = "\n".join(
-        f"<tr><td>{esc(v.question)}</td><td>{_ICONS.get(v.status, '')} {esc(v.status)}</td>"
-        f"<td class='n'>{_format_points(v.points)} / {_format_points(v.max_points)}</td>"
-        f"<td>{esc(v.message)}</td></tr>"
-        for v in submission.verdicts
-    )
+    lines = []
+    for v in submission.verdicts:
+        message, hint = _message_and_hint(assignment, v)
+        lines.append(
+            f"<tr><td>{esc(v.question)}</td><td>{_ICONS.get(v.status, '')} {esc(v.status)}</td>"
+            f"<td class='n'>{_format_points(v.points)} / {_format_points(v.max_points)}</td>"
+            f"<td>{esc(message)}</td><td class='hint'>{esc(hint)}</td></tr>"
+        )
+    rows = "\n".join(lines)
     notes = "".join(f"<li>{esc(n)}</li>" for n in submission.notes)
     notes_html = f"<h2>Notes</h2><ul>{notes}</ul>" if notes else ""
     total = _format_points(submission.total)
@@ -895,6 +916,7 @@ body {{ font-family: Helvetica, Arial, sans-serif; max-width: 860px; margin: 2em
 table {{ border-collapse: collapse; width: 100%; }}
 th, td {{ border-bottom: 1px solid #ddd; padding: 6px 8px; text-align: left; }}
 td.n {{ white-space: nowrap; }}
+td.hint {{ color: #444; font-style: italic; }}
 .total {{ font-size: 1.3em; }}
 </style></head>
 <body>
@@ -902,14 +924,14 @@ td.n {{ white-space: nowrap; }}
 <p>Student: <b>{esc(submission.student)}</b></p>
 <p class="total">Total: <b>{total}</b> of {most} points</p>
 <table><thead>
-<tr><th>question</th><th>verdict</th><th>points</th><th>what to look at</th></tr>
+<tr><th>question</th><th>verdict</th><th>points</th><th>what we saw</th><th>hint</th></tr>
 </thead>
 <tbody>
 {rows}
 </tbody></table>
 {notes_html}
-<p>"Not yet" comes with a hint on the method; written answers ("answered") are compared
-with the model answer by your instructor.</p>
+<p>Every question not yet done comes with a hint on the method; written answers
+("answered") are compared with the model answer by your instructor.</p>
 </body></html>
 """
 

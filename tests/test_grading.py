@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import fcntl
+import html
 import os
 import shutil
 import subprocess
@@ -151,11 +152,29 @@ def test_hostile_code_did_not_escape(graded: Path, gradebook: dict[str, dict[str
     assert "blocked: starting a process (import _posixsubprocess)" in notes
 
 
+# The hints of the fixture's questions module, written out here as the students see them.
+HINTS = {
+    "q1": "Multiply value, frequency and lifespan.",
+    "q2": "Ask when the service happens relative to the sale.",
+    "q3": "Grow the first month's revenue by the growth rate each month.",
+    "q4": "Say what the value means for keeping customers.",
+}
+
+
 @pytest.mark.notebook
 def test_feedback_and_executed_notebooks(graded: Path) -> None:
     for student, (points, _) in EXPECTED.items():
         page = (graded / "feedback" / f"{student}.html").read_text(encoding="utf-8")
         assert f"Total: <b>{sum(points)}</b> of 6 points" in page
+    hints = {q: html.escape(text) for q, text in HINTS.items()}
+    blank = (graded / "feedback" / "blank.html").read_text(encoding="utf-8")
+    wrong = (graded / "feedback" / "wrong_answers.html").read_text(encoding="utf-8")
+    broken = (graded / "feedback" / "syntax_error.html").read_text(encoding="utf-8")
+    perfect = (graded / "feedback" / "perfect.html").read_text(encoding="utf-8")
+    for hint in hints.values():
+        assert hint in blank and wrong.count(hint) == 1  # not attempted, not yet
+        assert hint not in perfect
+    assert hints["q1"] in broken and hints["q2"] not in broken  # only the missing answer
     executed = sorted(p.stem for p in (graded / "executed").glob("*.ipynb"))
     assert executed == sorted(set(EXPECTED) - {"not_json", "other_assignment"})
     nb = notebooks.read(graded / "executed" / "perfect.ipynb")
@@ -303,6 +322,28 @@ def test_discover_files_and_folders(tmp_path: Path) -> None:
         ("cy", "cy/90_demo.ipynb", False),
         ("dee", "dee", True),
     ]
+
+
+def test_feedback_shows_the_hint_of_every_question_not_done() -> None:
+    spec = grading.load_assignment(
+        "90", solutions=FIXTURES / "solutions", questions_dirs=[FIXTURES / "questions"]
+    )
+    statuses = {"q1": "error", "q2": "not attempted", "q3": "not yet", "q4": "answered"}
+    messages = {"q3": f"off by a factor. {HINTS['q3']}"}
+    submission = grading.Submission(
+        "ann",
+        "ann.ipynb",
+        [
+            grading.Verdict(q, status, 0.0, 1.0, messages.get(q, "something"))
+            for q, status in statuses.items()
+        ],
+    )
+    page = grading._feedback_html(spec, submission)
+    for q in ("q1", "q2", "q3"):
+        assert f"<td class='hint'>{html.escape(HINTS[q])}</td>" in page
+    assert html.escape(HINTS["q3"]) in page and page.count(html.escape(HINTS["q3"])) == 1
+    assert "<td>off by a factor.</td>" in page
+    assert HINTS["q4"] not in page
 
 
 def test_csv_fields_are_not_formulas() -> None:
