@@ -1015,7 +1015,8 @@ def fit_gamma_gamma(summary: pd.DataFrame, *, start: Sequence[float] | None = No
     Raises
     ------
     ValueError
-        If a repeat buyer has a mean spend of 0 (the model needs positive spend).
+        If a repeat buyer has a negative mean spend or a mean spend of 0 (the model needs
+        positive spend).
     FitError
         If the optimiser does not converge.
 
@@ -1030,9 +1031,11 @@ def fit_gamma_gamma(summary: pd.DataFrame, *, start: Sequence[float] | None = No
     if not np.any(repeat):
         raise FitError("the Gamma-Gamma model needs customers with repeat purchases")
     x, m = x[repeat], m[repeat]
-    if np.any(m <= 0):
+    # negative or non-whole values first, so that a negative spend is reported as such
+    GammaGamma._checked(x, m, fitting=False)
+    if np.any(m == 0):
         raise ValueError(
-            f"monetary_value must be > 0 for every repeat buyer; {int(np.sum(m <= 0))} have "
+            f"monetary_value must be > 0 for every repeat buyer; {int(np.sum(m == 0))} have "
             "a mean spend of 0 (leave them out, e.g. summary[summary.monetary_value > 0])"
         )
     GammaGamma._checked(x, m, fitting=True)

@@ -27,12 +27,14 @@ Published values and where they come from
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from scipy.optimize import approx_fprime
+from scipy.optimize import OptimizeResult, approx_fprime
 from scipy.special import hyp2f1
 
 from casekit import clv_models as cm
@@ -340,6 +342,41 @@ def test_a_fit_that_cannot_converge_is_an_error() -> None:
         cm.fit_bgnbd(tiny)
 
 
+@pytest.mark.parametrize(
+    "start", [(1.0, 1.0, 1.0, 1.0), (0.05, 50.0, 0.2, 10.0), (3.0, 0.5, 3.0, 0.5)]
+)
+def test_bgnbd_fit_reaches_the_published_estimates_from_other_starts(
+    summary: pd.DataFrame, start: tuple[float, float, float, float]
+) -> None:
+    # Fader, Hardie & Lee (2005): r = 0.243, α = 4.414, a = 0.793, b = 2.426, LL = -9582.4,
+    # from starts far below, far above and on both sides of the estimates
+    fitted = cm.fit_bgnbd(summary, start=start)
+    assert [fitted.r, fitted.alpha, fitted.a, fitted.b] == pytest.approx(
+        [0.243, 4.414, 0.793, 2.426], abs=5e-4
+    )
+    assert fitted.fit.log_likelihood == pytest.approx(-9582.4, abs=0.05)
+
+
+def test_an_optimiser_that_stops_early_is_an_error(
+    summary: pd.DataFrame, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the minimiser gives up at the starting values, where the gradient is far from flat
+    def gives_up(fun: Callable, x0: np.ndarray, **kwargs: object) -> OptimizeResult:
+        return OptimizeResult(
+            x=np.asarray(x0, dtype=float),
+            fun=fun(x0)[0],
+            success=False,
+            nit=7,
+            message="STOP: TOTAL NO. OF ITERATIONS REACHED LIMIT",
+        )
+
+    monkeypatch.setattr(cm, "minimize", gives_up)
+    with pytest.raises(cm.FitError, match=r"BG/NBD fit did not converge after 7 iterations"):
+        cm.fit_bgnbd(summary, start=(1.0, 1.0, 1.0, 1.0))
+    with pytest.raises(cm.FitError, match=r"Gamma-Gamma fit did not converge after 7 iter"):
+        cm.fit_gamma_gamma(summary, start=(1.0, 1.0, 1.0))
+
+
 # --------------------------------------------------------------------------------------
 # Gamma-Gamma
 # --------------------------------------------------------------------------------------
@@ -382,8 +419,14 @@ def test_gamma_gamma_gradient_matches_finite_differences(summary: pd.DataFrame) 
 def test_gamma_gamma_errors(summary: pd.DataFrame) -> None:
     zero = summary.copy()
     zero.loc[zero.index[0], "monetary_value"] = 0.0
-    with pytest.raises(ValueError, match="monetary_value must be > 0"):
+    with pytest.raises(ValueError, match=r"monetary_value must be > 0.*1 have a mean spend of 0"):
         cm.fit_gamma_gamma(zero)
+    negative = summary.copy()
+    first_repeat = negative.index[negative["frequency"] > 0][0]
+    negative.loc[first_repeat, "monetary_value"] = -5.0
+    with pytest.raises(ValueError, match="monetary_value must be >= 0, found -5") as raised:
+        cm.fit_gamma_gamma(negative)
+    assert "mean spend of 0" not in str(raised.value)
     with pytest.raises(ValueError, match="q > 1"):
         cm.GammaGamma(p=1, q=0.5, gamma=1).conditional_expected_spend(2, 10)
     with pytest.raises(ValueError, match="missing column"):
