@@ -1024,7 +1024,7 @@ def fit_gamma_gamma(summary: pd.DataFrame, *, start: Sequence[float] | None = No
     --------
     On the CDNOW 1/10 sample (946 repeat buyers in the 39-week calibration period, mean
     repeat spend with same-day purchases merged) this returns ``p = 6.25, q = 3.74,
-    γ = 15.44`` (Fader & Hardie 2013).
+    γ = 15.44``, the estimates of Fader, Hardie & Lee (2005b) and Fader & Hardie (2013).
     """
     x, m = _summary_columns(summary, ["frequency", "monetary_value"])
     repeat = x > 0

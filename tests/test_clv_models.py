@@ -12,9 +12,12 @@ Published values and where they come from
   1.0437, 1.8576, from Hardie's BG/NBD spreadsheet for the same data (as quoted in the
   lifetimes test suite, ``test_expectation_returns_same_value_Hardie_excel_sheet``).
 * Gamma-Gamma on the 946 CDNOW sample customers with repeat purchases in the calibration
-  period: p = 6.25, q = 3.74, γ = 15.44, LL = −4055.92 (Fader, P. S. & Hardie, B. G. S.,
-  2013, "The Gamma-Gamma model of monetary value", note; the CLVTools test suite checks
-  the same estimates with LL −4055.9177). Data convention: the mean value of each
+  period: p = 6.25, q = 3.74, γ = 15.44, estimated in Fader, P. S., Hardie, B. G. S. &
+  Lee, K. L. (2005), "RFM and CLV: using iso-value curves for customer base analysis",
+  *Journal of Marketing Research* 42(4), 415–430, and worked through again, with
+  LL = −4055.92, in Fader, P. S. & Hardie, B. G. S. (2013), "The Gamma-Gamma model of
+  monetary value", note (the CLVTools test suite checks the same estimates with
+  LL −4055.9177). Data convention: the mean value of each
   customer's *repeat* transactions in the calibration period (first purchase excluded),
   with a customer's records of one day merged into one transaction (amounts added).
   The correlation of frequency and mean spend, 0.11, is from Fader, Hardie & Lee (2005),
@@ -383,7 +386,8 @@ def test_an_optimiser_that_stops_early_is_an_error(
 
 
 def test_gamma_gamma_reproduces_fader_hardie(gamma_gamma: cm.GammaGamma) -> None:
-    # Fader & Hardie (2013): p = 6.25, q = 3.74, γ = 15.44 on 946 repeat buyers
+    # Fader, Hardie & Lee (2005, JMR, "RFM and CLV: using iso-value curves") and Fader &
+    # Hardie (2013, note): p = 6.25, q = 3.74, γ = 15.44 on 946 repeat buyers; LL from the note
     assert gamma_gamma.p == pytest.approx(6.25, abs=5e-3)
     assert gamma_gamma.q == pytest.approx(3.74, abs=5e-3)
     assert gamma_gamma.gamma == pytest.approx(15.44, abs=5e-3)
