@@ -7,10 +7,11 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import ipywidgets as widgets
+import numpy as np
 import pandas as pd
 
-from casekit import segments
-from casekit.validation import check_one_of
+from casekit import privacy, segments
+from casekit.validation import as_datetime_column, check_one_of
 from casekit.widgets import show_chart
 
 __all__ = ["SegmentExplorer"]
@@ -22,6 +23,19 @@ _HEADINGS = (
     "Share of spend",
     "Spend per customer (Php)",
     "Median days since last purchase",
+)
+
+
+#: Profile columns that change with the as-of day. The explorer recomputes them for the
+#: day on the slider, from the purchases (the habits), from ``club_since`` (club
+#: membership) or from ``birth_dates`` (age band); one it cannot recompute is left out of
+#: the profile rather than shown as of another day.
+DATED_COLUMNS = (
+    "preferred_channel",
+    "preferred_days",
+    "favourite_category",
+    "club_member",
+    "age_band",
 )
 
 
@@ -45,6 +59,17 @@ class SegmentExplorer(widgets.VBox):
     :func:`casekit.segments.explorer_chart`: clicking a segment's bar shows its profile
     in the panel beside it, inside the chart, without a round trip to Python.
 
+    The profile describes the customers **as of the chosen day**. ``people`` is a table
+    made on one day (usually the last), so its date-dependent columns
+    (:data:`DATED_COLUMNS`) would leak later facts into earlier days: a customer who
+    joined the club in 2024 would count as a member at the end of 2022. The explorer
+    recomputes them for each day instead: the shopping habits from the purchases up to
+    that day (the rules of :func:`casekit.segments.shopping_habits`; needs ``channel``
+    and ``category`` columns in ``transactions``), ``club_member`` from ``club_since``
+    and ``age_band`` from ``birth_dates``. A dated column it cannot recompute is left
+    out of the profile. The other columns (region, distance, occupation, lifestyle) are
+    taken as fixed.
+
     Parameters
     ----------
     transactions : pandas.DataFrame
@@ -60,8 +85,14 @@ class SegmentExplorer(widgets.VBox):
         The first scoring scheme shown.
     window_days : int, optional
         Count frequency and monetary value over this many days only (default: all).
+    club_since : pandas.Series, optional
+        Day each customer joined the club (NaT if never), indexed like ``people``.
+    birth_dates : pandas.Series, optional
+        Dates of birth, indexed like ``people``; only their age bands are shown.
     customer_col, date_col, amount_col : str
         Column names of ``transactions``.
+    channel_col, category_col, online : str
+        Channel and category columns of ``transactions``, and the online channel.
     """
 
     def __init__(
@@ -73,9 +104,14 @@ class SegmentExplorer(widgets.VBox):
         as_of: Any = None,
         scheme: str = "quantile",
         window_days: int | None = None,
+        club_since: pd.Series | None = None,
+        birth_dates: pd.Series | None = None,
         customer_col: str = "customer_id",
         date_col: str = "timestamp",
         amount_col: str = "spend",
+        channel_col: str = "channel",
+        category_col: str = "category",
+        online: str = "online",
     ) -> None:
         self.history = segments.purchase_history(
             transactions, customer_col=customer_col, date_col=date_col, amount_col=amount_col
@@ -87,14 +123,36 @@ class SegmentExplorer(widgets.VBox):
                 f"people has no row for {len(missing)} customer(s) of transactions, "
                 f"e.g. {missing[0]!r}; index people by the customer id"
             )
-        self.columns = columns
         if isinstance(columns, Mapping):
             names = [c for cols in columns.values() for c in cols]
         else:
             names = list(columns)
         # the profile columns in the order of the history's customers, for fast slicing
-        self._people = people.iloc[position][names].reset_index(drop=True)
-        segments.segment_profile(self._people.assign(segment="all"), columns)  # validate once
+        fixed = people.iloc[position][[c for c in names if c not in DATED_COLUMNS]]
+        segments.segment_profile(people.iloc[position][names].assign(segment="all"), columns)
+        self._fixed = fixed.reset_index(drop=True)
+        self._dated = _DatedColumns(
+            self.history,
+            transactions,
+            wanted=[c for c in names if c in DATED_COLUMNS],
+            club_since=club_since,
+            birth_dates=birth_dates,
+            customer_col=customer_col,
+            date_col=date_col,
+            channel_col=channel_col,
+            category_col=category_col,
+            online=online,
+        )
+        #: dated profile columns left out, with the reason
+        self.left_out = self._dated.left_out
+        if isinstance(columns, Mapping):
+            self.columns = {
+                basis: [c for c in cols if c not in self.left_out]
+                for basis, cols in columns.items()
+            }
+            self.columns = {b: cols for b, cols in self.columns.items() if cols}
+        else:
+            self.columns = [c for c in names if c not in self.left_out]
         self.window_days = window_days
         days = _month_ends(self.history.first_date, self.history.last_date, 6)
         start = self.history.last_date if as_of is None else pd.Timestamp(as_of).normalize()
@@ -132,7 +190,9 @@ class SegmentExplorer(widgets.VBox):
         self.scored = scored
         self.table = segments.segment_summary(scored)
         mask = self.history.customers_as_of(day)
-        people = self._people[mask].assign(segment=scored["segment"].to_numpy())
+        people = self._fixed[mask].assign(
+            **self._dated.as_of(day, mask), segment=scored["segment"].array
+        )
         self.profile = segments.segment_profile(people, self.columns)
         self.summary.value = self._summary(day)
         # The spec is built as a plain dict (segments.explorer_spec): Altair's objects
@@ -154,8 +214,138 @@ class SegmentExplorer(widgets.VBox):
         return (
             f"<div style='font-size:14px'><p>As of <b>{day:%d %B %Y}</b>: "
             f"<b>{int(self.table['customers'].sum()):,}</b> customers, scored by {esc(scheme)}. "
-            "Click a segment's bar in the chart to see its profile.</p>"
+            "Click a segment's bar in the chart to see its profile"
+            + (
+                f" (left out, not known for earlier days: {esc(', '.join(self.left_out))})"
+                if self.left_out
+                else ""
+            )
+            + ".</p>"
             "<table style='border-spacing:14px 2px'><tr><th style='text-align:left'>Segment</th>"
             + "".join(f"<th style='text-align:right'>{h}</th>" for h in _HEADINGS)
             + f"</tr>{rows}</table></div>"
         )
+
+
+class _DatedColumns:
+    """The date-dependent profile columns of the history's customers, as of any day.
+
+    Arrays are held in the history's order (customer blocks, days ascending), so each
+    day costs a few vectorised sums, like :meth:`PurchaseHistory.rfm`.
+    """
+
+    def __init__(
+        self,
+        history: segments.PurchaseHistory,
+        transactions: pd.DataFrame,
+        *,
+        wanted: list[str],
+        club_since: pd.Series | None,
+        birth_dates: pd.Series | None,
+        customer_col: str,
+        date_col: str,
+        channel_col: str,
+        category_col: str,
+        online: str,
+    ) -> None:
+        self.history = history
+        self.wanted = list(wanted)
+        self.left_out: list[str] = []
+        ids = history.ids
+        habits = [c for c in wanted if c in DATED_COLUMNS[:3]]
+        if habits and not {channel_col, category_col} <= set(transactions.columns):
+            self.left_out += habits
+            habits = []
+        if habits:
+            # the same order as purchase_history: customers sorted, days ascending
+            codes, _ = pd.factorize(transactions[customer_col], sort=True)
+            when = as_datetime_column("transactions", transactions, date_col)
+            when = when.to_numpy().astype("datetime64[D]")
+            order = np.lexsort((when.view(np.int64), codes))
+            self.online = (transactions[channel_col].astype(str).to_numpy() == online)[order]
+            self.weekend = (pd.DatetimeIndex(when).day_of_week.to_numpy() >= 5)[order]
+            category = transactions[category_col].astype("category")
+            self.cat_codes = category.cat.codes.to_numpy(np.int64)[order]
+            self.cat_names = [str(c) for c in category.cat.categories]
+            self.owner = np.repeat(np.arange(len(ids)), np.diff(np.r_[history.starts, len(order)]))
+        self.club_since = None
+        if "club_member" in wanted:
+            if club_since is None:
+                self.left_out.append("club_member")
+            else:
+                joined = _aligned("club_since", club_since, ids)
+                self.club_since = pd.to_datetime(joined).to_numpy().astype("datetime64[D]")
+        if "age_band" in wanted:
+            if birth_dates is None:
+                self.left_out.append("age_band")
+            else:
+                born = pd.to_datetime(_aligned("birth_dates", birth_dates, ids))
+                if born.isna().any():
+                    raise ValueError(f"birth_dates has {int(born.isna().sum())} missing date(s)")
+                # the labels of privacy.age_band, which also checks the dates
+                self.age_labels = list(privacy.age_band(born, history.last_date).cat.categories)
+                self.birth_year = born.dt.year.to_numpy(np.int64)
+                self.birth_month_day = (born.dt.month * 100 + born.dt.day).to_numpy(np.int64)
+        self.wanted = [c for c in self.wanted if c not in self.left_out]
+        self._last: tuple[pd.Timestamp, dict[str, Any]] | None = None
+
+    def as_of(self, day: pd.Timestamp, mask: np.ndarray) -> dict[str, Any]:
+        """The dated columns for the customers of ``mask`` (those with a purchase by ``day``)."""
+        if self._last is not None and self._last[0] == day:
+            return self._last[1]
+        out: dict[str, Any] = {}
+        if not self.wanted:
+            return out
+        h = self.history
+        end = (np.datetime64(day.date(), "D") - np.datetime64("1970-01-01", "D")).astype(int)
+        inside = h.days <= end
+        baskets = np.add.reduceat(inside.astype(np.int64), h.starts)[mask]
+        if "preferred_channel" in self.wanted:
+            online = np.add.reduceat((inside & self.online).astype(np.int64), h.starts)[mask]
+            out["preferred_channel"] = pd.Categorical.from_codes(
+                (online * 2 > baskets).astype(np.int8),
+                categories=["mostly in store", "mostly online"],
+            )
+        if "preferred_days" in self.wanted:
+            weekend = np.add.reduceat((inside & self.weekend).astype(np.int64), h.starts)[mask]
+            out["preferred_days"] = pd.Categorical.from_codes(
+                (weekend * 2 > baskets).astype(np.int8),
+                categories=["mostly weekdays", "mostly weekends"],
+            )
+        if "favourite_category" in self.wanted:
+            k = len(self.cat_names)
+            counts = np.bincount(
+                self.owner[inside] * k + self.cat_codes[inside], minlength=len(h.starts) * k
+            ).reshape(-1, k)[mask]
+            out["favourite_category"] = pd.Categorical.from_codes(
+                counts.argmax(axis=1), categories=self.cat_names
+            )
+        if "club_member" in self.wanted:
+            member = self.club_since[mask] <= np.datetime64(day.date(), "D")
+            out["club_member"] = pd.Categorical.from_codes(
+                (~member).astype(np.int8), categories=["member", "not a member"]
+            )
+        if "age_band" in self.wanted:
+            # completed birthdays on the day, as privacy.age_in_years counts them
+            before = self.birth_month_day[mask] > day.month * 100 + day.day
+            ages = day.year - self.birth_year[mask] - before
+            out["age_band"] = pd.Categorical.from_codes(
+                np.searchsorted(privacy.AGE_EDGES, ages, side="right"),
+                categories=self.age_labels,
+                ordered=True,
+            )
+        self._last = (day, out)  # a change of scheme keeps the day
+        return out
+
+
+def _aligned(name: str, values: pd.Series, ids: pd.Index) -> pd.Series:
+    """``values`` in the order of ``ids``; every id must be present."""
+    if not isinstance(values, pd.Series):
+        raise TypeError(f"{name} must be a pandas Series indexed like people, got {values!r}")
+    position = values.index.get_indexer(ids)
+    if (position < 0).any():
+        raise ValueError(
+            f"{name} has no value for {int((position < 0).sum())} customer(s), "
+            f"e.g. {ids[position < 0][0]!r}; index it like people"
+        )
+    return values.iloc[position].reset_index(drop=True)

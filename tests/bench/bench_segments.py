@@ -104,7 +104,13 @@ def run() -> list[Result]:
             detail,
         )
     )
-    explorer = SegmentExplorer(purchases, people)
+    pseudonyms = pd.Index(privacy.pseudonym(customers["customer_id"], KEY, prefix="P"))
+    explorer = SegmentExplorer(
+        purchases,
+        people,
+        club_since=pd.Series(customers["club_member_since"].to_numpy(), index=pseudonyms),
+        birth_dates=pd.Series(customers["birth_date"].to_numpy(), index=pseudonyms),
+    )
     days = [value for _, value in explorer.as_of.options]
     results += widget_callback(
         "SegmentExplorer.as_of", explorer.as_of, [days[-13], days[-25], days[-1]]

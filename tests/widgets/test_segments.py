@@ -8,7 +8,7 @@ from functools import cache
 import pandas as pd
 import pytest
 
-from casekit import charts, datasets, segments
+from casekit import charts, datasets, privacy, segments
 from casekit.widgets import chart_bundle
 from casekit.widgets.segments import SegmentExplorer
 
@@ -25,10 +25,22 @@ def _tables() -> tuple[pd.DataFrame, pd.DataFrame]:
     )
 
 
+@cache
+def _dated() -> tuple[pd.Series, pd.Series]:
+    """Club join dates and birth dates, indexed by the same pseudonyms as people."""
+    customers = datasets.load("cedar_customers")
+    index = pd.Index(privacy.pseudonym(customers["customer_id"], KEY, prefix="P"))
+    return (
+        pd.Series(customers["club_member_since"].to_numpy(), index=index),
+        pd.Series(customers["birth_date"].to_numpy(), index=index),
+    )
+
+
 @pytest.fixture
 def explorer() -> SegmentExplorer:
     people, purchases = _tables()
-    return SegmentExplorer(purchases, people)
+    club_since, birth_dates = _dated()
+    return SegmentExplorer(purchases, people, club_since=club_since, birth_dates=birth_dates)
 
 
 def test_initial_state_matches_the_pure_functions(explorer: SegmentExplorer) -> None:
@@ -53,6 +65,33 @@ def test_moving_the_date_back_shrinks_the_base_and_redraws(explorer: SegmentExpl
     known = purchases.loc[purchases["timestamp"] < "2023-01-01", "customer_id"].nunique()
     assert explorer.table["customers"].sum() == known
     assert len(explorer.scored) == known
+
+
+def test_the_profile_is_as_of_the_chosen_day(explorer: SegmentExplorer) -> None:
+    # people built independently as of the end of 2022: club members, habits and age
+    # bands as they were then, not as they are at the end of 2024
+    day = "2022-12-31"
+    then, purchases = segments.analysis_tables(
+        datasets.load("cedar_customers"), datasets.load("cedar_transactions"), key=KEY, as_of=day
+    )
+    table = segments.rfm(purchases, day, date_col="timestamp", amount_col="spend")
+    scored = segments.rfm_scores(table)
+    then = then.loc[scored.index].assign(segment=segments.assign_segments(scored))
+    expected = segments.segment_profile(then)
+    explorer.as_of.value = pd.Timestamp(day)
+    pd.testing.assert_frame_equal(explorer.profile, expected)
+    # the leak this guards against: at the end of 2024 far more "new" customers are members
+    members = explorer.profile.query("attribute == 'club_member' and value == 'member'")
+    assert members.set_index("segment").loc["new", "share"] < 0.2
+
+
+def test_dated_columns_without_a_source_are_left_out() -> None:
+    people, purchases = _tables()
+    explorer = SegmentExplorer(purchases, people)
+    assert explorer.left_out == ["club_member", "age_band"]
+    assert not explorer.profile["attribute"].isin(["club_member", "age_band"]).any()
+    assert "preferred_channel" in set(explorer.profile["attribute"])
+    assert "left out, not known for earlier days: club_member, age_band" in explorer.summary.value
 
 
 def test_switching_the_scheme_rescores(explorer: SegmentExplorer) -> None:
