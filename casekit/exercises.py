@@ -16,7 +16,10 @@ level is set to ``...`` so that the check cell reports "not attempted" instead o
     ck.check("q1", q1)
 
 In markdown cells, text between ``<!-- BEGIN SOLUTION -->`` and ``<!-- END SOLUTION -->``
-(each on a line of its own) is replaced by a prompt line. Instructor notes (cells tagged
+(each on a line of its own) is replaced by a prompt line. A markdown cell that holds
+nothing but solution blocks (a model answer shown after the learner's answer cell) is
+left out of the exercise altogether: a lone prompt there would invite the learner to
+write in the wrong place. Instructor notes (cells tagged
 ``instructor`` and passages between instructor-note markers, see :mod:`casekit.release`)
 are left out. Exercises are stored without outputs or execution counts. A marker that is
 left open, nested or unmatched is an error naming the notebook and the cell, and nothing
@@ -160,13 +163,26 @@ def build_notebook(solution: NotebookNode, name: str = "notebook") -> NotebookNo
     except release.MarkerError as exc:
         raise MarkerError(str(exc)) from None
     exercise = notebooks.strip_outputs(notebooks.clean(solution))
+    keep = []
     for index, cell in enumerate(exercise.cells, start=1):
         where = _Where(name, index)
         if cell.cell_type in _MARKERS:
-            cell.source = _replace_blocks(cell.source, cell.cell_type, where)
+            replaced = _replace_blocks(cell.source, cell.cell_type, where)
+            if cell.cell_type == "markdown" and _only_prompts(cell.source, replaced):
+                continue
+            cell.source = replaced
         elif _ANY_MARKER.search(cell.source):
             raise MarkerError(f"{where}: solution markers are not allowed in a raw cell")
+        keep.append(cell)
+    exercise.cells = keep
     return exercise
+
+
+def _only_prompts(original: str, replaced: str) -> bool:
+    """True if a markdown cell was nothing but solution blocks (and blank lines)."""
+    if replaced == original:
+        return False
+    return all(line.strip() in ("", MARKDOWN_PROMPT) for line in replaced.split("\n"))
 
 
 def _plan(solutions: Path, exercises: Path) -> dict[Path, str]:

@@ -142,3 +142,36 @@ def test_open_instructor_note_is_a_marker_error() -> None:
     cell = new_markdown_cell("<!-- BEGIN INSTRUCTOR NOTE -->\nsecret")
     with pytest.raises(exercises.MarkerError, match="never closed"):
         exercises.build_notebook(solution_notebook(cell), name="solutions/x.ipynb")
+
+
+def test_markdown_cell_of_only_a_solution_is_left_out() -> None:
+    model = "<!-- BEGIN SOLUTION -->\n**Model answer.** Keep the help line.\n<!-- END SOLUTION -->"
+    built = exercises.build_notebook(
+        solution_notebook(
+            new_markdown_cell("**Q9.** Would you close the help line?"),
+            new_code_cell('# BEGIN SOLUTION\nq9 = "no"\n# END SOLUTION\nck.check("q9", q9)'),
+            new_markdown_cell("\n" + model + "\n\n"),
+            new_markdown_cell("## Where next"),
+        )
+    )
+    sources = [cell.source for cell in built.cells]
+    assert sources == [
+        "**Q9.** Would you close the help line?",
+        '# YOUR CODE HERE\nq9 = ...\nck.check("q9", q9)',
+        "## Where next",
+    ]
+    assert exercises.MARKDOWN_PROMPT not in notebooks.to_text(built)
+
+
+def test_a_written_prompt_without_markers_is_kept() -> None:
+    built = exercises.build_notebook(
+        solution_notebook(new_markdown_cell(exercises.MARKDOWN_PROMPT))
+    )
+    assert [c.source for c in built.cells] == [exercises.MARKDOWN_PROMPT]
+
+
+def test_repository_exercises_have_no_lone_prompt_cell(root: Path) -> None:
+    for path in sorted((root / "exercises").rglob("*.ipynb")):
+        for index, cell in enumerate(notebooks.read(path).cells, start=1):
+            lone = cell.cell_type == "markdown" and cell.source.strip() == exercises.MARKDOWN_PROMPT
+            assert not lone, f"{path.name}, cell {index}: a prompt with no question"
