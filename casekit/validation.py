@@ -19,6 +19,7 @@ __all__ = [
     "as_datetime_column",
     "check_array",
     "check_columns",
+    "check_day",
     "check_fraction",
     "check_integer",
     "check_no_missing",
@@ -140,6 +141,36 @@ def check_one_of(name: str, value: Any, allowed: Iterable[Any]) -> Any:
     if value not in allowed:
         raise ValueError(f"{name} must be one of {list(allowed)}, got {value!r}")
     return value
+
+
+def check_day(name: str, value: Any) -> pd.Timestamp:
+    """Return ``value`` as a calendar day (midnight), or raise a clear error.
+
+    Dates, datetimes and ISO text such as ``"2024-12-31"`` are accepted. Numbers are
+    refused rather than read as nanoseconds since 1970 (``2024`` is not a year here), and
+    so are dates with a time zone, since casekit's tables hold local dates without one.
+
+    Raises
+    ------
+    TypeError
+        If ``value`` is a number or cannot be read as a date.
+    ValueError
+        If ``value`` is missing (NaT) or carries a time zone.
+    """
+    if isinstance(value, (bool, np.bool_, numbers.Number)):
+        raise TypeError(f"{name} must be a date such as '2024-12-31', got {value!r}")
+    try:
+        day = pd.Timestamp(value)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be a date such as '2024-12-31', got {value!r}") from None
+    if pd.isna(day):
+        raise ValueError(f"{name} must be a date, got {value!r}")
+    if day.tzinfo is not None:
+        raise ValueError(
+            f"{name} must be a date without a time zone (the data's dates are local), got "
+            f"{value!r}; drop it with .tz_localize(None)"
+        )
+    return day.normalize()
 
 
 def check_columns(name: str, frame: Any, columns: Iterable[str]) -> pd.DataFrame:
