@@ -81,6 +81,7 @@ from casekit.validation import (
     as_datetime_column,
     check_array,
     check_columns,
+    check_day,
     check_fraction,
     check_integer,
     check_nonempty,
@@ -522,20 +523,15 @@ def _between(name: str, frame: pd.DataFrame, column: str, start: Any, end: Any) 
     when = as_datetime_column(name, frame, column)
     mask = pd.Series(True, index=frame.index)
     if start is not None:
-        mask &= when >= _day(f"{name} start", start)
+        mask &= when >= _day("start", start)
     if end is not None:
-        mask &= when < _day(f"{name} end", end) + pd.Timedelta(days=1)
+        mask &= when < _day("end", end) + pd.Timedelta(days=1)
     return mask
 
 
 def _day(name: str, value: Any) -> pd.Timestamp:
-    try:
-        day = pd.Timestamp(value)
-    except (TypeError, ValueError):
-        raise TypeError(f"{name} must be a date such as '2024-01-01', got {value!r}") from None
-    if day is pd.NaT:
-        raise TypeError(f"{name} must be a date such as '2024-01-01', got {value!r}")
-    return day.normalize()
+    """A calendar day; numbers (``start=2024``) and time-zone-aware dates are refused."""
+    return check_day(name, value)
 
 
 _EVENTS = ("enrolment", "points earned", "reward redeemed")

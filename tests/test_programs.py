@@ -211,6 +211,13 @@ def test_points_summary_by_hand() -> None:
     assert summary["cost_per_point"] == pytest.approx(0.5)
     with pytest.raises(ValueError, match="event"):
         programs.points_summary(events.assign(event="bonus"))
+    # a number is not a date: 2024 would be read as 2024 nanoseconds after 1970
+    with pytest.raises(TypeError, match="start must be a date such as"):
+        programs.points_summary(events, start=2024)
+    with pytest.raises(TypeError, match="end must be a date such as"):
+        programs.points_summary(events, end=2024.5)
+    with pytest.raises(ValueError, match="start must be a date without a time zone"):
+        programs.points_summary(events, start=pd.Timestamp("2024-01-01", tz="Asia/Manila"))
 
 
 # --- initiatives ----------------------------------------------------------------------------
@@ -384,6 +391,14 @@ def test_evaluation_inputs_are_validated() -> None:
     nobody = customers.assign(club_member_since=pd.NaT)
     with pytest.raises(ValueError, match="no members"):
         programs.evaluation_panel(nobody, transactions)
+    with pytest.raises(TypeError, match="start must be a date such as"):
+        programs.naive_comparison(customers, transactions, start=2024, end="2024-12-31")
+    with pytest.raises(TypeError, match="acquired_before must be a date"):
+        programs.naive_comparison(
+            customers, transactions, start="2024-01-01", end="2024-12-31", acquired_before=1
+        )
+    with pytest.raises(TypeError, match="end must be a date such as"):
+        programs.evaluation_panel(customers, transactions, end=2024)
 
 
 # --- the course data: the planted effect of the Shopper's Club ----------------------------------
