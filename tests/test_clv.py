@@ -518,6 +518,67 @@ def test_customer_value_discounts_by_months_since_acquisition(
     assert value["c"] == 30
 
 
+def _lift_summary() -> pd.DataFrame:
+    # cohort A seen for quarters 0-2, B for 0-3, C only for 0-1 (too young for a horizon of 3)
+    rows = [
+        ("A", 0, 10, 10, 1000.0),
+        ("A", 1, 10, 5, 300.0),
+        ("A", 2, 10, 4, 200.0),
+        ("B", 0, 20, 20, 2000.0),
+        ("B", 1, 20, 8, 400.0),
+        ("B", 2, 20, 6, 360.0),
+        ("B", 3, 20, 5, 300.0),
+        ("C", 0, 5, 5, 500.0),
+        ("C", 1, 5, 5, 1000.0),
+    ]
+    columns = ["cohort", "periods_since", "customers", "active_customers", "value"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def test_retention_lift_value_by_hand() -> None:
+    # A and B pooled over quarters 0-2: 30 customers; buyers 30, 13, 10; value 3000, 700, 560.
+    # Ten more points of retention: 0.1 x 700/13 a quarter later, 0.1 x 56 half a year later.
+    table = clv.retention_lift_value(
+        _lift_summary(), 0.10, horizon=3, period="quarter", discount_rate=0.10
+    )
+    assert table["periods_since"].tolist() == [0, 1, 2]
+    assert table["retention"].tolist() == pytest.approx([1.0, 13 / 30, 10 / 30])
+    assert table["value_per_buyer"].tolist() == pytest.approx([100.0, 700 / 13, 56.0])
+    quarter_1 = 0.1 * 700 / 13 / 1.1**0.25
+    quarter_2 = 0.1 * 56 / 1.1**0.5
+    assert table["extra_value"].tolist() == pytest.approx([0.0, quarter_1, quarter_2])
+    assert table["cumulative_extra_value"].iloc[-1] == pytest.approx(quarter_1 + quarter_2)
+    # monthly periods are a quarter as far apart, so they are discounted less
+    monthly = clv.retention_lift_value(
+        _lift_summary(), 0.10, horizon=3, period="month", discount_rate=0.10
+    )
+    assert monthly["extra_value"].iloc[1] == pytest.approx(0.1 * 700 / 13 / 1.1 ** (1 / 12))
+
+
+def test_retention_lift_value_stops_at_full_retention() -> None:
+    # quarter 1: 13/30 + 0.6 > 1, so only the missing 17/30 can be added
+    table = clv.retention_lift_value(_lift_summary(), 0.6, horizon=2, period="quarter")
+    # horizon 2 keeps C too: quarter 1 pools 18 of 35 buyers bringing 1,700
+    assert table["lifted_retention"].tolist() == [1.0, 1.0]
+    assert table["extra_value"].iloc[1] == pytest.approx((1 - 18 / 35) * 1700 / 18)
+    none = clv.retention_lift_value(_lift_summary(), 0.0, horizon=3, period="quarter")
+    assert none["extra_value"].sum() == 0.0
+
+
+def test_retention_lift_value_is_validated() -> None:
+    summary = _lift_summary()
+    with pytest.raises(ValueError, match=r"lift .*write 0.05 for 5 %"):
+        clv.retention_lift_value(summary, 5, horizon=2)
+    with pytest.raises(ValueError, match="horizon must be >= 1"):
+        clv.retention_lift_value(summary, 0.05, horizon=0)
+    with pytest.raises(ValueError, match="period"):
+        clv.retention_lift_value(summary, 0.05, horizon=2, period="week")
+    with pytest.raises(ValueError, match=r"no cohort .* observed for 5 quarters"):
+        clv.retention_lift_value(summary, 0.05, horizon=5, period="quarter")
+    with pytest.raises(ValueError, match="active_customers"):
+        clv.retention_lift_value(summary.drop(columns="active_customers"), 0.05, horizon=2)
+
+
 def test_segment_clv_by_hand(transactions: pd.DataFrame, customers: pd.DataFrame) -> None:
     # Two months: web a 15 and c 30 -> CLV 22.5, cost 10 -> net 12.5, ratio 2.25;
     #             store b 12 and d 0 -> CLV 6, cost 4 -> net 2, ratio 1.5.
