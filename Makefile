@@ -1,7 +1,8 @@
 # casekit: two commands set everything up.
 #   make lab    - a virtual environment with the course, then JupyterLab on the start page
 #   make test   - the same environment with the test tools, then the whole test suite
-# Both install the versions the tests ran with (constraints.txt). Needs only python3 + pip.
+# Both install the versions the tests ran with (constraints.txt). Needs make and python3
+# with its venv module (on Debian/Ubuntu: apt-get install python3-venv).
 
 PYTHON ?= python3
 VENV ?= .venv
@@ -25,7 +26,15 @@ help:
 	@echo "make lock         refresh constraints.txt from the newest releases"
 
 $(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
+	@$(PYTHON) -m venv $(VENV) || { \
+	  rm -rf $(VENV); \
+	  echo ""; \
+	  echo "Could not create the virtual environment with '$(PYTHON) -m venv $(VENV)'."; \
+	  echo "On Debian or Ubuntu, install Python's venv module first:"; \
+	  echo "    sudo apt-get install python3-venv"; \
+	  echo "Elsewhere, check that '$(PYTHON)' is Python 3.11 or newer, or name another one:"; \
+	  echo "    make lab PYTHON=python3.12"; \
+	  exit 1; }
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(VENV)/.installed-lab: pyproject.toml $(CONSTRAINTS) | $(BIN)/python

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
 import tomllib
 from pathlib import Path
+
+import pytest
 
 
 def _names(requirements: list[str]) -> set[str]:
@@ -52,3 +56,31 @@ def test_ci_runs_the_readme_test_command(root: Path) -> None:
     readme = (root / "README.md").read_text()
     ci = (root / ".ci" / "run").read_text()
     assert "make test" in readme and re.search(r"^make test$", ci, re.MULTILINE)
+
+
+def test_make_explains_a_failed_venv(root: Path, tmp_path: Path) -> None:
+    """Without Python's venv module, make says what to install and leaves no broken venv."""
+    make = shutil.which("make")
+    if make is None:
+        pytest.skip("make is not installed")
+    # A python that fails the way Debian's does without python3-venv: it creates part of
+    # the venv, then exits non-zero.
+    fake = tmp_path / "python3"
+    fake.write_text('#!/bin/sh\nmkdir -p "$3/bin" && touch "$3/bin/python"\nexit 1\n')
+    fake.chmod(0o755)
+    venv = tmp_path / "venv"
+    run = subprocess.run(
+        [make, "-C", str(root), f"PYTHON={fake}", f"VENV={venv}", f"{venv}/bin/python"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert run.returncode != 0
+    assert "sudo apt-get install python3-venv" in run.stdout
+    assert not venv.exists(), "a half-made venv would make the next run skip this step"
+
+
+def test_readme_names_every_prerequisite(root: Path) -> None:
+    setup = (root / "README.md").read_text().split("## Set-up", 1)[1].split("\n## ", 1)[0]
+    for needed in ("Python 3.11", "`make`", "python3-venv"):
+        assert needed in setup
