@@ -104,6 +104,7 @@ __all__ = [
     "recovery_chart",
     "recovery_table",
     "repurchase_table",
+    "rescore",
     "response_bands",
     "simulate_arrivals",
     "simulate_triage",
@@ -1233,13 +1234,12 @@ CEDAR_LOSS = LossModel(intercept=-1.13, per_log_hour=0.27, severity=(0.0, 0.21, 
 
 def _severity_codes(name: str, values: pd.Series) -> np.ndarray:
     if isinstance(values.dtype, pd.CategoricalDtype) or not pd.api.types.is_numeric_dtype(values):
-        text = values.astype(str)
-        bad = ~text.isin(SEVERITIES)
+        codes = pd.Categorical(values, categories=SEVERITIES).codes  # -1: not a severity
+        bad = codes < 0
         if bad.any():
-            raise ValueError(
-                f"{name} must hold severities {list(SEVERITIES)}, found {text[bad].iloc[0]!r}"
-            )
-        return pd.Categorical(text, categories=SEVERITIES).codes.astype(int)
+            found = str(values.iloc[int(np.argmax(bad))])
+            raise ValueError(f"{name} must hold severities {list(SEVERITIES)}, found {found!r}")
+        return codes.astype(int)
     codes = values.to_numpy()
     if not np.isin(codes, [0, 1, 2]).all():
         raise ValueError(f"{name} must hold severity codes 0, 1, 2 (low to high) or names")
@@ -1607,6 +1607,40 @@ def simulate_triage(
         else math.inf,
     }
     return out.reset_index(drop=True)
+
+
+def rescore(
+    result: pd.DataFrame,
+    standard_hours: float | Mapping[str, float],
+    *,
+    severity: str = "severity",
+) -> pd.DataFrame:
+    """A :func:`simulate_triage` result judged against other standards, without re-running it.
+
+    Only the columns ``standard_hours`` and ``breach`` change: under the policies
+    ``"fcfs"``, ``"severity"`` and ``"value"`` the order of service, and so every response
+    time and loss, does not depend on the standard. (The ``"deadline"`` policy orders by
+    the standard, so a new standard needs a new run.)
+
+    Parameters
+    ----------
+    result : pandas.DataFrame
+        A :func:`simulate_triage` result (``response_hours`` and ``severity`` columns).
+    standard_hours : float or mapping
+        As in :func:`simulate_triage`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy of ``result`` with the new ``standard_hours`` and ``breach``.
+    """
+    check_columns("result", result, ["response_hours", severity])
+    codes = _severity_codes(f"result[{severity!r}]", result[severity])
+    limit = _standards(standard_hours, codes)
+    out = result.copy()
+    out["standard_hours"] = limit
+    out["breach"] = out["response_hours"].to_numpy() > limit + 1e-9
+    return out
 
 
 def triage_summary(result: pd.DataFrame, *, by_severity: bool = False) -> pd.DataFrame:

@@ -55,7 +55,7 @@ of the Eastern Joint Computer Conference*, 160-173.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -103,6 +103,7 @@ __all__ = [
     "scorecard_chart",
     "selection_chart",
     "sweep_chart",
+    "sweep_datasets",
     "total_cost_of_ownership",
     "weakest_links",
     "weight_sweep",
@@ -879,6 +880,7 @@ def flip_points(
     weights: Mapping[str, float] | pd.Series,
     *,
     scale: tuple[float, float] | None = SCORE_SCALE,
+    criteria: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """How far each criterion's weight can move before another option catches the winner.
 
@@ -898,6 +900,9 @@ def flip_points(
     ----------
     scores, weights, scale
         As in :func:`weighted_scores`.
+    criteria : sequence of str, optional
+        Only these criteria (score columns), in this order; all of them by default. A
+        widget that shows one criterion needs only its row.
 
     Returns
     -------
@@ -924,8 +929,15 @@ def flip_points(
     options = frame.index.to_numpy()
     totals = frame.to_numpy() @ w
     a = int(np.argmax(totals))
+    if criteria is None:
+        wanted = list(range(len(frame.columns)))
+    elif isinstance(criteria, str):
+        raise TypeError(f"criteria must be a list of score columns, got the string {criteria!r}")
+    else:
+        wanted = [_criterion_index(frame, c) for c in criteria]
     rows = []
-    for j, criterion in enumerate(frame.columns):
+    for j in wanted:
+        criterion = frame.columns[j]
         s_j, rest = _lines(frame, w, j)
         d_rest = rest - rest[a]  # rival minus winner at t = 0
         d_s = s_j - s_j[a]  # rival minus winner at t = 1
@@ -1106,6 +1118,35 @@ def selection_chart(result: pd.DataFrame, *, title: str = "Weighted scores") -> 
     )
 
 
+def sweep_datasets(
+    sweep: pd.DataFrame, flips: pd.DataFrame, criterion: str
+) -> dict[str, list[dict[str, Any]]]:
+    """The two named datasets behind :func:`sweep_chart` (records, ready for Vega-Lite).
+
+    ``"sweep"``: the lines (``weight``, ``option``, ``total``). ``"marks"``: the current
+    weight and the flip points of ``criterion``, each with ``kind`` ("current weight" or
+    "flip point") and ``what`` (who draws level with whom). A widget can rebuild these
+    and leave the chart's specification alone.
+    """
+    check_columns("sweep", sweep, ["weight", "option", "total"])
+    check_columns("flips", flips, ["weight", "winner", "flip_down", "flip_up"])
+    if criterion not in flips.index:
+        raise ValueError(f"criterion must be one of {list(flips.index)}, got {criterion!r}")
+    row = flips.loc[criterion]
+    marks = [{"weight": float(row["weight"]), "kind": "current weight", "what": "current weight"}]
+    for side in ("down", "up"):
+        if not np.isnan(row[f"flip_{side}"]):
+            marks.append(
+                {
+                    "weight": float(row[f"flip_{side}"]),
+                    "kind": "flip point",
+                    "what": f"flip: {row[f'rival_{side}']} draws level with {row['winner']}",
+                }
+            )
+    lines = sweep[["weight", "option", "total"]].astype({"option": str})
+    return {"sweep": lines.to_dict(orient="records"), "marks": marks}
+
+
 def sweep_chart(
     sweep: pd.DataFrame,
     flips: pd.DataFrame,
@@ -1114,35 +1155,22 @@ def sweep_chart(
     """Lines of every option's total against one criterion's weight, flip points marked.
 
     A solid rule marks the current weight; dashed rules mark the weights at which another
-    option catches the winner (from :func:`flip_points`).
+    option catches the winner (from :func:`flip_points`; who catches whom is in the
+    tooltip). The data are named datasets (:func:`sweep_datasets`).
 
     Parameters
     ----------
     sweep : pandas.DataFrame
         :func:`weight_sweep` for ``criterion``.
     flips : pandas.DataFrame
-        :func:`flip_points` of the same scores and weights.
+        :func:`flip_points` of the same scores and weights (at least ``criterion``'s row).
     criterion : str
         The criterion of the sweep.
     """
-    check_columns("sweep", sweep, ["weight", "option", "total"])
-    check_columns("flips", flips, ["weight", "winner", "flip_down", "flip_up"])
-    if criterion not in flips.index:
-        raise ValueError(f"criterion must be one of {list(flips.index)}, got {criterion!r}")
-    row = flips.loc[criterion]
+    datasets = sweep_datasets(sweep, flips, criterion)
     label = _criterion_label(criterion)
-    marks = [{"weight": float(row["weight"]), "what": "current weight"}]
-    for side in ("down", "up"):
-        if not np.isnan(row[f"flip_{side}"]):
-            marks.append(
-                {
-                    "weight": float(row[f"flip_{side}"]),
-                    "what": f"flip: {row[f'rival_{side}']} draws level with {row['winner']}",
-                }
-            )
-    rules_data = pd.DataFrame(marks)
     lines = (
-        alt.Chart(sweep)
+        alt.Chart(alt.NamedData("sweep"))
         .mark_line()
         .encode(
             x=alt.X("weight:Q", title=f"Weight of {label.lower()}", axis=alt.Axis(format="%")),
@@ -1156,18 +1184,15 @@ def sweep_chart(
         )
     )
     rules = (
-        alt.Chart(rules_data)
+        alt.Chart(alt.NamedData("marks"))
         .mark_rule(size=2)
         .encode(
             x="weight:Q",
             strokeDash=alt.StrokeDash(
-                "what:N",
+                "kind:N",
                 title="Marked",
                 legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=480),
-                scale=alt.Scale(
-                    domain=rules_data["what"].tolist(),
-                    range=[[1, 0]] + [[6, 4]] * (len(rules_data) - 1),
-                ),
+                scale=alt.Scale(domain=["current weight", "flip point"], range=[[1, 0], [6, 4]]),
             ),
             tooltip=[
                 alt.Tooltip("what:N", title="Marker"),
@@ -1178,6 +1203,7 @@ def sweep_chart(
     # one LayerChart built directly: `+` and `.properties` would each deep-copy the layers
     return alt.LayerChart(
         layer=[lines, rules],
+        datasets=datasets,
         title=f"Who wins as the weight of {label.lower()} changes?",
         width=420,
         height=260,

@@ -396,6 +396,27 @@ def test_priority_policies_solved_by_hand() -> None:
     assert deadline["breach"].tolist() == [False, False, True]
 
 
+def test_rescore_judges_a_run_against_new_standards_by_hand() -> None:
+    # The hand-solved fcfs run above: responses 1, 1.5, 2 and 1 hours. Against a
+    # standard of 1.5 h only the third breaches; against 1 h the second and third do.
+    arrivals = _arrivals([0, 30, 60, 300], [60, 60, 60, 60], ["low", "high", "high", "low"])
+    run = {"policy": "fcfs", "handlers": 1, "loss": None, **ALWAYS_OPEN}
+    out = cx.simulate_triage(arrivals, standard_hours=1.5, **run)
+    strict = cx.rescore(out, 1.0)
+    assert strict["breach"].tolist() == [False, True, True, False]
+    per_severity = cx.rescore(out, {"low": 0.5, "medium": 8, "high": 2})
+    assert per_severity["standard_hours"].tolist() == [0.5, 2, 2, 0.5]
+    assert per_severity["breach"].tolist() == [True, False, False, True]
+    assert out["breach"].tolist() == [False, False, True, False]  # the input is untouched
+    # the same as a fresh run under the new standards, for every policy but "deadline"
+    for policy in ("fcfs", "severity", "value"):
+        fresh = cx.simulate_triage(arrivals, standard_hours=1.0, **{**run, "policy": policy})
+        again = cx.rescore(
+            cx.simulate_triage(arrivals, standard_hours=9, **{**run, "policy": policy}), 1.0
+        )
+        assert again.equals(fresh)
+
+
 def test_working_hours_solved_by_hand() -> None:
     # Desk open Monday to Friday 08:00-18:00. A: Friday 17:30, one hour of work: half an
     # hour on Friday, half an hour on Monday from 08:00 -> responded Monday 08:30 (63 h).

@@ -615,6 +615,21 @@ def test_charts_build() -> None:
     assert {round(m["weight"], 6) for m in marked} == {0.7, 0.6}
 
 
+def test_flip_points_for_chosen_criteria_are_those_rows_of_the_full_table() -> None:
+    scores, weights = strategy.kestrel_vendor_scores(), strategy.kestrel_weights()
+    full = strategy.flip_points(scores, weights)
+    some = strategy.flip_points(scores, weights, criteria=["help_support", "ease_of_use"])
+    expected = full.loc[["help_support", "ease_of_use"]]
+    pd.testing.assert_frame_equal(
+        some.astype(object).where(some.notna(), None),
+        expected.astype(object).where(expected.notna(), None),
+    )
+    with pytest.raises(ValueError, match="criterion must be one of"):
+        strategy.flip_points(scores, weights, criteria=["price"])
+    with pytest.raises(TypeError, match="criteria must be a list"):
+        strategy.flip_points(scores, weights, criteria="ease_of_use")
+
+
 def test_kestrel_data_is_consistent() -> None:
     scores = strategy.kestrel_vendor_scores()
     assert list(scores.columns) == list(strategy.SELECTION_CRITERIA)

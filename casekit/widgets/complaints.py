@@ -9,11 +9,11 @@ from typing import Any
 import ipywidgets as widgets
 import pandas as pd
 
-from casekit import complaints
+from casekit import charts, complaints
 from casekit.validation import check_columns
 from casekit.widgets import LAYOUT, STYLE, int_slider, show_chart
 
-__all__ = ["DESK_HOURS", "TriageSimulator"]
+__all__ = ["DESK_HOURS", "TriageSimulator", "with_data"]
 
 #: Opening hours the simulator offers: label -> (open hour, close hour, workdays).
 DESK_HOURS: dict[str, tuple[float, float, tuple[int, ...]]] = {
@@ -28,8 +28,10 @@ class TriageSimulator(widgets.VBox):
 
     The computation is :func:`casekit.complaints.compare_policies` on one fixed stream of
     complaints (every setting meets the same complaints), drawn with
-    :func:`casekit.complaints.triage_chart`. Runs are cached, so going back to a setting
-    already seen is instant.
+    :func:`casekit.complaints.triage_chart`. Runs are cached per handlers, desk hours and
+    policy; a new standard re-runs only the earliest-deadline policy (the one whose order
+    depends on it) and re-judges the others' response times against it. Going back to a
+    setting already seen is instant.
 
     Parameters
     ----------
@@ -83,6 +85,7 @@ class TriageSimulator(widgets.VBox):
         self.chart = widgets.Output()
         self.comparison: pd.DataFrame | None = None
         self._runs: dict[tuple, pd.DataFrame] = {}
+        self._sims: dict[tuple, pd.DataFrame] = {}
         self._template: dict[str, Any] | None = None
         controls = (self.policy, self.handlers, self.standard_high, self.standard_other, self.hours)
         for control in controls:
@@ -95,19 +98,46 @@ class TriageSimulator(widgets.VBox):
         other = float(self.standard_other.value)
         return {"low": other, "medium": other, "high": float(self.standard_high.value)}
 
-    def _run_policies(self) -> pd.DataFrame:
-        standards = self.standards()
-        key = (self.handlers.value, self.hours.value, *standards.values())
-        if key not in self._runs:
+    def _simulate(self, policy: str, standards: dict[str, float]) -> pd.DataFrame:
+        """One policy's run, cached by handlers, desk hours and policy.
+
+        Only the earliest-deadline order depends on the standards, so only its runs are
+        also keyed by them; the other runs are re-judged against new standards
+        (:func:`casekit.complaints.rescore`) without simulating again.
+        """
+        depends = policy == "deadline"
+        key = (
+            self.handlers.value,
+            self.hours.value,
+            policy,
+            *(standards.values() if depends else ()),
+        )
+        if key not in self._sims:
             opening, closing, days = DESK_HOURS[self.hours.value]
-            self._runs[key] = complaints.compare_policies(
+            self._sims[key] = complaints.simulate_triage(
                 self.arrivals,
+                policy=policy,
                 handlers=self.handlers.value,
                 standard_hours=standards,
                 open_hours=(opening, closing),
                 workdays=days,
                 loss=self.loss,
             )
+        result = self._sims[key]
+        return result if depends else complaints.rescore(result, standards)
+
+    def _run_policies(self) -> pd.DataFrame:
+        standards = self.standards()
+        key = (self.handlers.value, self.hours.value, *standards.values())
+        if key not in self._runs:
+            tables = []
+            for policy in complaints.POLICIES:
+                table = complaints.triage_summary(
+                    self._simulate(policy, standards), by_severity=True
+                )
+                table.insert(0, "policy", policy)
+                tables.append(table)
+            self._runs[key] = pd.concat(tables, ignore_index=True)
         return self._runs[key]
 
     def _update(self, change: object = None) -> None:
@@ -132,7 +162,7 @@ class TriageSimulator(widgets.VBox):
         self._draw()
 
     def _draw(self) -> None:
-        """Show the chart; its specification is built once and only its data change."""
+        """Show the chart: compiled to Vega once; later only its named datasets change."""
         standards = self.standards()
         datasets = complaints.triage_datasets(
             self.comparison, standard_hours=standards, selected=self.policy.value
@@ -141,6 +171,32 @@ class TriageSimulator(widgets.VBox):
             chart = complaints.triage_chart(
                 self.comparison, standard_hours=standards, selected=self.policy.value
             )
-            self._template = chart.to_dict(validate=False)
-        spec: Mapping[str, Any] = {**self._template, "datasets": datasets}
-        show_chart(self.chart, spec)
+            show_chart(self.chart, chart)
+            self._template = self.chart.outputs[0]["data"]
+            return
+        self.chart.outputs = (
+            {
+                "output_type": "display_data",
+                "data": with_data(self._template, datasets),
+                "metadata": {},
+            },
+        )
+
+
+def with_data(bundle: Mapping[str, Any], datasets: Mapping[str, list]) -> dict[str, Any]:
+    """A copy of a rendered chart bundle whose named datasets hold new rows.
+
+    The Vega specification compiled from a Vega-Lite chart with named datasets keeps
+    each as a data entry ``{"name": ..., "values": [...]}``; everything else in it
+    (scales, marks, derived data) reads those entries when the chart is drawn, so
+    swapping the rows gives the same chart as compiling again, without the compiler.
+    """
+    vega = bundle[charts.VEGA_MIMETYPE]
+    unknown = set(datasets) - {d["name"] for d in vega["data"]}
+    if unknown:
+        raise ValueError(f"the chart has no datasets named {sorted(unknown)}")
+    data = [
+        {**entry, "values": datasets[entry["name"]]} if entry["name"] in datasets else entry
+        for entry in vega["data"]
+    ]
+    return {**bundle, charts.VEGA_MIMETYPE: {**vega, "data": data}}

@@ -12,6 +12,7 @@ import pandas as pd
 
 from casekit import strategy
 from casekit.widgets import percent_slider, show_chart
+from casekit.widgets.complaints import with_data
 
 __all__ = ["SelectionExplorer"]
 
@@ -27,7 +28,9 @@ class SelectionExplorer(widgets.VBox):
     moves that criterion's share with the others keeping their proportions, which is
     exactly the path the flip points are computed along. The computations are
     :func:`casekit.strategy.weighted_scores`, :func:`casekit.strategy.flip_points` and
-    :func:`casekit.strategy.weight_sweep`.
+    :func:`casekit.strategy.weight_sweep`; flip points are computed for the chosen
+    criterion only, and the chart is compiled once per criterion, after which a move of a
+    slider only swaps its data.
 
     Parameters
     ----------
@@ -73,6 +76,7 @@ class SelectionExplorer(widgets.VBox):
         self.chart = widgets.Output()
         self.result: pd.DataFrame | None = None
         self.flips: pd.DataFrame | None = None
+        self._templates: dict[str, dict] = {}
         for control in (*self.sliders.values(), self.criterion):
             control.observe(self._update, names="value")
         super().__init__([*self.sliders.values(), self.criterion, self.summary, self.chart])
@@ -94,12 +98,28 @@ class SelectionExplorer(widgets.VBox):
             self.chart.outputs = ()
             return
         weights = strategy.normalise_weights(raw, self.scores.columns, warn=False)
-        self.result = strategy.weighted_scores(self.scores, weights)
-        self.flips = strategy.flip_points(self.scores, weights)
         chosen = self.criterion.value
+        self.result = strategy.weighted_scores(self.scores, weights)
+        # only the row the summary and the chart show
+        self.flips = strategy.flip_points(self.scores, weights, criteria=[chosen])
         sweep = strategy.weight_sweep(self.scores, weights, chosen, points=11)
         self.summary.value = self._summary(raw, weights, chosen)
-        show_chart(self.chart, strategy.sweep_chart(sweep, self.flips, chosen))
+        self._draw(sweep, chosen)
+
+    def _draw(self, sweep: pd.DataFrame, chosen: str) -> None:
+        """Show the sweep chart: compiled once per criterion; later only its data change."""
+        if chosen not in self._templates:
+            show_chart(self.chart, strategy.sweep_chart(sweep, self.flips, chosen))
+            self._templates[chosen] = self.chart.outputs[0]["data"]
+            return
+        datasets = strategy.sweep_datasets(sweep, self.flips, chosen)
+        self.chart.outputs = (
+            {
+                "output_type": "display_data",
+                "data": with_data(self._templates[chosen], datasets),
+                "metadata": {},
+            },
+        )
 
     def _summary(self, raw: dict[str, float], weights: pd.Series, chosen: str) -> str:
         esc = html.escape

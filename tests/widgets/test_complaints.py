@@ -66,7 +66,47 @@ def test_standards_and_desk_hours_reach_the_simulation(simulator) -> None:
     night_breaches = _overall(simulator)["breaches"].copy()
     simulator.hours.value = "every day, 24 hours"
     assert (_overall(simulator)["breaches"] < night_breaches).all()
-    assert set(DESK_HOURS) >= {"every day, 24 hours"}
+    opening, closing, days = DESK_HOURS["every day, 24 hours"]
+    expected = cx.compare_policies(
+        simulator.arrivals,
+        handlers=1,
+        standard_hours={"low": 24, "medium": 24, "high": 24},
+        open_hours=(opening, closing),
+        workdays=days,
+    )
+    assert simulator.comparison.equals(expected)
+
+
+def test_a_new_standard_reruns_only_the_deadline_policy(simulator, monkeypatch) -> None:
+    calls = []
+    real = cx.simulate_triage
+
+    def counting(*args, **kwargs):
+        calls.append(kwargs["policy"])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(cx, "simulate_triage", counting)
+    before_text, before_chart = simulator.summary.value, chart_bundle(simulator.chart)
+    simulator.policy.value = "deadline"
+    simulator.standard_high.value = 2
+    simulator.standard_other.value = 48
+    simulator.standard_other.value = 24
+    assert calls == ["deadline", "deadline"]  # back to 24 h: the run is cached
+    monkeypatch.undo()
+    standards = {"low": 24, "medium": 24, "high": 2}
+    expected = cx.compare_policies(
+        simulator.arrivals, handlers=1, standard_hours=standards, open_hours=(8, 18)
+    )
+    # the re-judged runs give exactly what full runs give
+    assert simulator.comparison.equals(expected)
+    assert simulator.summary.value != before_text
+    # the chart with swapped data is the chart compiled afresh
+    fresh = charts.render(
+        cx.triage_chart(expected, standard_hours=standards, selected="deadline").to_dict(),
+        svg=False,
+    )
+    assert chart_bundle(simulator.chart) == fresh[charts.VEGA_MIMETYPE]
+    assert chart_bundle(simulator.chart) != before_chart
 
 
 def test_runs_are_cached_and_the_chart_has_no_svg_copy(simulator) -> None:

@@ -81,3 +81,22 @@ def test_bad_inputs_fail_at_construction() -> None:
 def test_chart_output_has_no_svg_copy(explorer: SelectionExplorer) -> None:
     data = explorer.chart.outputs[0]["data"]
     assert charts.VEGA_MIMETYPE in data and "image/svg+xml" not in data
+
+
+def test_swapped_chart_data_give_the_chart_compiled_afresh(explorer: SelectionExplorer) -> None:
+    before = chart_bundle(explorer.chart)
+    explorer.sliders["ease_of_use"].value = 0.40
+    explorer.criterion.value = "help_support"
+    explorer.criterion.value = "ease_of_use"  # compiled before: only the data are swapped
+    after = chart_bundle(explorer.chart)
+    assert after != before
+    shares = {k: v / sum(explorer.weights.values()) for k, v in explorer.weights.items()}
+    scores = strategy.kestrel_vendor_scores()
+    fresh = strategy.sweep_chart(
+        strategy.weight_sweep(scores, shares, "ease_of_use", points=11),
+        strategy.flip_points(scores, shares),
+        "ease_of_use",
+    )
+    assert after == charts.render(fresh.to_dict(), svg=False)[charts.VEGA_MIMETYPE]
+    # only the criterion on show has its flip points computed
+    assert explorer.flips.index.tolist() == ["ease_of_use"]
