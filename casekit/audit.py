@@ -88,6 +88,7 @@ __all__ = [
     "DIMENSION_ACTIONS",
     "IPA_QUADRANTS",
     "MYSTERY_SCENARIOS",
+    "TEST_NAMES",
     "AuditDesign",
     "Finding",
     "allocate_sample",
@@ -1360,6 +1361,19 @@ def dimension_scores(
     return out
 
 
+#: How :func:`compare_groups` names each test in its ``test`` column and in findings.
+TEST_NAMES = {
+    "welch": "Welch t-test",
+    "mann-whitney": "Mann-Whitney U test",
+    "paired": "paired t-test",
+}
+
+
+def _plain(value: Any) -> Any:
+    """A NumPy scalar as the Python number it holds (messages print 1, not np.int64(1))."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
 def compare_groups(
     scores: pd.DataFrame,
     *,
@@ -1417,7 +1431,9 @@ def compare_groups(
         One row per ``by`` value: ``n_first``, ``n_second``, ``mean_first``,
         ``mean_second``, ``difference``, ``ci_low``, ``ci_high`` (confidence interval of
         the difference at level 1 - alpha, from the t-test), ``statistic``, ``p_value``,
-        ``p_adjusted``, ``significant`` and ``direction`` ("up", "down", "no change").
+        ``p_adjusted``, ``significant``, ``direction`` ("up", "down", "no change"),
+        ``test`` (the test used, as named in :data:`TEST_NAMES`) and ``adjustment`` (the
+        multiple-testing method, or "none").
     """
     keys = [by] if isinstance(by, str) else list(by)
     needed = [group, value, *keys] + ([paired_on] if paired_on else [])
@@ -1429,15 +1445,15 @@ def compare_groups(
     )
     methods = ("none", "holm", "bonferroni", "fdr_bh", "hommel", "sidak", "holm-sidak")
     check_one_of("adjust", adjust, methods)
-    present = set(frame[group].unique())
+    present = {_plain(v) for v in frame[group].unique()}
     for label, wanted in (("first", first), ("second", second)):
-        if wanted not in present:
+        if _plain(wanted) not in present:
             raise ValueError(
-                f"{label}={wanted!r} is not a value of scores[{group!r}]; "
+                f"{label}={_plain(wanted)!r} is not a value of scores[{group!r}]; "
                 f"it has {sorted(present, key=str)}"
             )
     if first == second:
-        raise ValueError(f"first and second must differ, both are {first!r}")
+        raise ValueError(f"first and second must differ, both are {_plain(first)!r}")
     parts = frame[frame[group].isin([first, second])]
     grouped = parts.groupby(keys, observed=True, sort=True) if keys else [((), parts)]
     rows = []
@@ -1448,14 +1464,15 @@ def compare_groups(
             pair = a[[paired_on, value]].merge(b[[paired_on, value]], on=paired_on)
             x, y = pair[f"{value}_x"].to_numpy(), pair[f"{value}_y"].to_numpy()
             if len(x) < 2:
-                raise ValueError(f"fewer than two paired rows for {key!r}")
+                raise ValueError(f"fewer than two paired rows for {_key_text(key)}")
             result = stats.ttest_rel(y, x)
             ci = result.confidence_interval(1 - level)
         else:
             x, y = a[value].to_numpy(), b[value].to_numpy()
             if len(x) < 2 or len(y) < 2:
                 raise ValueError(
-                    f"each group needs at least two scores for {key!r}; got {len(x)} and {len(y)}"
+                    f"each group needs at least two scores for {_key_text(key)}; "
+                    f"got {len(x)} and {len(y)}"
                 )
             t_result = stats.ttest_ind(y, x, equal_var=False)
             ci = t_result.confidence_interval(1 - level)
@@ -1487,7 +1504,17 @@ def compare_groups(
     out["direction"] = np.where(
         ~out["significant"], "no change", np.where(out["difference"] > 0, "up", "down")
     )
+    out["test"] = TEST_NAMES["paired" if paired_on else test]
+    out["adjustment"] = "none" if len(p) == 1 else adjust
     return out
+
+
+def _key_text(key: Any) -> str:
+    """A group key for a message: ``'reliability'`` or ``('reliability', 2)``, plain numbers."""
+    if isinstance(key, tuple):
+        parts = [_plain(k) for k in key]
+        return repr(parts[0]) if len(parts) == 1 else repr(tuple(parts))
+    return repr(_plain(key))
 
 
 def wave_change(
@@ -2322,6 +2349,23 @@ def _p_text(p: float) -> str:
     return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
 
 
+_ADJUSTMENT_NAMES = {"holm": "Holm", "bonferroni": "Bonferroni", "fdr_bh": "Benjamini-Hochberg"}
+
+
+def _test_text(row: Mapping[str, Any]) -> str:
+    """How a row of :func:`compare_groups` was tested: "Welch t-test, Holm-adjusted p = ...".
+
+    Tables without the ``test`` column (made by hand) are described as "a two-sample test".
+    """
+    test = row.get("test")
+    name = test if isinstance(test, str) and test else "a two-sample test"
+    adjustment = row.get("adjustment")
+    if isinstance(adjustment, str) and adjustment != "none":
+        label = _ADJUSTMENT_NAMES.get(adjustment, adjustment)
+        return f"{name}, {label}-adjusted {_p_text(row['p_adjusted'])}"
+    return f"{name}, {_p_text(row['p_adjusted'])}"
+
+
 def audit_findings(
     *,
     changes: pd.DataFrame | None = None,
@@ -2394,13 +2438,13 @@ def audit_findings(
             changes,
             ["dimension", "mean_first", "mean_second", "difference", "p_adjusted", "direction"],
         )
-        for row in changes[changes["direction"] == "down"].itertuples(index=False):
+        for row in changes[changes["direction"] == "down"].to_dict("records"):
             note(
-                row.dimension,
+                row["dimension"],
                 "fell",
-                f"the mean score fell from {row.mean_first:.2f} to {row.mean_second:.2f} "
-                f"between the survey waves ({row.difference:+.2f} points; Welch t-test, "
-                f"Holm-adjusted {_p_text(row.p_adjusted)})",
+                f"the mean score fell from {row['mean_first']:.2f} to {row['mean_second']:.2f} "
+                f"between the survey waves ({row['difference']:+.2f} points; "
+                f"{_test_text(row)})",
             )
     if gaps is not None:
         check_columns("gaps", gaps, ["dimension", "gap", "expectation", "perception"])

@@ -539,6 +539,16 @@ def on_time_rate(
     return summarise(_on_time(frame, promised, delivered), frame, by, "mean", "on_time_rate")
 
 
+def _check_fill(filled: pd.Series, ordered: pd.Series, filled_name: str, ordered_name: str) -> None:
+    """Refuse orders that fill more lines than were ordered."""
+    over = filled > ordered
+    if over.any():
+        raise ValueError(
+            f"orders[{filled_name!r}] exceeds orders[{ordered_name!r}] in "
+            f"{int(over.sum())} row(s); a fill cannot exceed the order"
+        )
+
+
 def line_fill_rate(
     orders: pd.DataFrame,
     *,
@@ -554,11 +564,7 @@ def line_fill_rate(
     frame = _frame("orders", orders, [lines_ordered, lines_filled], by)
     ordered = numeric_column("orders", frame, lines_ordered, minimum=0)
     filled = numeric_column("orders", frame, lines_filled, minimum=0)
-    if (filled > ordered).any():
-        raise ValueError(
-            f"orders[{lines_filled!r}] exceeds orders[{lines_ordered!r}] in "
-            f"{int((filled > ordered).sum())} row(s); a fill cannot exceed the order"
-        )
+    _check_fill(filled, ordered, lines_filled, lines_ordered)
     if ordered.sum() == 0:
         raise ValueError(f"orders[{lines_ordered!r}] sums to 0: there are no lines to fill")
     keys = group_keys(by)
@@ -606,9 +612,10 @@ def perfect_orders(
     check_columns("orders", frame, extra.values())
     ordered = numeric_column("orders", frame, lines_ordered, minimum=0)
     filled = numeric_column("orders", frame, lines_filled, minimum=0)
+    _check_fill(filled, ordered, lines_filled, lines_ordered)
     parts = {
         "on_time": _on_time(frame, promised, delivered),
-        "complete": filled >= ordered,
+        "complete": filled == ordered,
         "accurate": flag_column("orders", frame, accurate),
     }
     for label, column in extra.items():
@@ -648,6 +655,18 @@ def perfect_order_rate(
     return summarise(flags, orders, by, "mean", "perfect_order_rate")
 
 
+def _count_array(name: str, value: Any) -> np.ndarray:
+    """A number or array-like of numbers as floats; text gives a TypeError naming ``name``."""
+    if isinstance(value, (str, bytes)) or value is None:
+        raise TypeError(f"{name} must be a number, an array or a Series of counts, got {value!r}")
+    try:
+        return np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(
+            f"{name} must hold numbers (counts), got {type(value).__name__} with non-numbers"
+        ) from None
+
+
 def per_thousand(events: Any, base: Any) -> Any:
     """Events per 1,000 units of a base, e.g. complaints per 1,000 orders.
 
@@ -656,11 +675,15 @@ def per_thousand(events: Any, base: Any) -> Any:
 
     Raises
     ------
+    TypeError
+        If ``events`` or ``base`` holds text or other non-numbers.
     ValueError
         If a base is zero or negative, or an event count is negative.
     """
     if isinstance(events, pd.Series) or isinstance(base, pd.Series):
         ev, bs = (pd.Series(events), pd.Series(base))
+        ev = pd.Series(_count_array("events", ev.to_numpy()), index=ev.index)
+        bs = pd.Series(_count_array("base", bs.to_numpy()), index=bs.index)
         ev, bs = ev.align(bs, join="outer")
         if bs.isna().any():
             raise ValueError(
@@ -670,8 +693,8 @@ def per_thousand(events: Any, base: Any) -> Any:
         ev = ev.fillna(0.0)
         values_ev, values_bs = ev.to_numpy(float), bs.to_numpy(float)
     else:
-        values_ev = np.asarray(events, dtype=float)
-        values_bs = np.asarray(base, dtype=float)
+        values_ev = _count_array("events", events)
+        values_bs = _count_array("base", base)
     if np.any(~np.isfinite(values_ev)) or np.any(values_ev < 0):
         raise ValueError(f"events must be finite counts >= 0, got {events!r}")
     if np.any(~np.isfinite(values_bs)) or np.any(values_bs <= 0):
@@ -1030,6 +1053,12 @@ def individuals_limits(
         against these limits.
     floor : float, optional
         Lowest possible value (0 for times): the lower limit is not set below it.
+
+    Raises
+    ------
+    ValueError
+        If the baseline has fewer than 2 points, is not one unbroken run, or never varies
+        (a mean moving range of 0 would give limits of zero width).
     """
     array = _values("values", values)
     mask = _baseline_mask(baseline, array.size)
@@ -1039,6 +1068,12 @@ def individuals_limits(
     if not np.all(np.diff(np.flatnonzero(mask)) == 1):
         raise ValueError("the baseline must be one unbroken run of consecutive points")
     mr_bar = float(np.mean(np.abs(np.diff(base))))
+    if mr_bar == 0:
+        raise ValueError(
+            f"the baseline's {base.size} values are all equal ({base[0]:g}), so the moving range "
+            "and sigma are 0 and every later change would signal; choose a baseline in which "
+            "the measure varies, or measure it more finely"
+        )
     centre = float(np.mean(base))
     sigma = mr_bar / D2
     lcl = centre - 3 * sigma
@@ -1871,9 +1906,23 @@ def cost_of_service_levels(
         ``extra_cost`` (over the previous target) and ``cost_per_point`` (extra cost per
         extra percentage point of target).
     """
-    goals = sorted(check_number("targets", t, minimum=0, maximum=1) for t in targets)
+    if isinstance(targets, (str, bytes)) or not isinstance(targets, Iterable):
+        raise TypeError(
+            f"targets must be a list of service levels, e.g. [0.8, 0.9]; got {targets!r}"
+        )
+    goals = [
+        check_number("targets", t, minimum=0, maximum=1, min_inclusive=False, max_inclusive=False)
+        for t in targets
+    ]
     if not goals:
         raise ValueError("targets must hold at least one service level, e.g. [0.7, 0.8, 0.9]")
+    repeated = sorted({g for g in goals if goals.count(g) > 1})
+    if repeated:
+        raise ValueError(
+            f"targets must not repeat a service level (each row is priced against the one "
+            f"before), got {repeated} more than once"
+        )
+    goals = sorted(goals)
     rows = []
     for goal in goals:
         plan = staffing_plan(

@@ -528,6 +528,57 @@ def test_compare_groups_validation() -> None:
         audit.compare_groups(frame.iloc[1:], group="g", first=1, second=2)
 
 
+def test_compare_groups_messages_print_plain_numbers() -> None:
+    frame = pd.DataFrame({"g": [1, 1, 2, 2], "dimension": "a", "score": [1.0, 2, 3, 4]})
+    with pytest.raises(ValueError, match=r"it has \[1, 2\]$") as missing:
+        audit.compare_groups(frame, group="g", first=np.int64(1), second=3)
+    assert "np." not in str(missing.value)
+    with pytest.raises(ValueError, match=r"both are 2$"):
+        audit.compare_groups(frame, group="g", first=np.int64(2), second=np.int64(2))
+    by_wave = frame.assign(wave=np.int64(7))
+    with pytest.raises(ValueError, match=r"for \('a', 7\); got 1 and 2") as few:
+        audit.compare_groups(
+            by_wave.iloc[1:], group="g", first=1, second=2, by=["dimension", "wave"]
+        )
+    assert "np." not in str(few.value)
+
+
+@pytest.mark.parametrize(
+    ("test", "adjust", "named"),
+    [
+        ("welch", "holm", "Welch t-test, Holm-adjusted p"),
+        ("mann-whitney", "holm", "Mann-Whitney U test, Holm-adjusted p"),
+        ("mann-whitney", "none", "Mann-Whitney U test, p"),
+        ("welch", "bonferroni", "Welch t-test, Bonferroni-adjusted p"),
+    ],
+)
+def test_findings_name_the_test_actually_used(test, adjust, named) -> None:
+    changes = audit.wave_change(_two_waves(drop=0.6), test=test, adjust=adjust)
+    assert (changes["test"] == audit.TEST_NAMES[test]).all()
+    assert (changes["adjustment"] == adjust).all()
+    first = audit.audit_findings(changes=changes)[0]
+    assert first.title.startswith("Reliability has fallen")
+    assert named in first.evidence
+    other = "Mann-Whitney" if test == "welch" else "Welch"
+    assert other not in first.evidence
+
+
+def test_findings_from_a_hand_made_table_do_not_guess_the_test() -> None:
+    changes = pd.DataFrame(
+        {
+            "dimension": ["reliability"],
+            "mean_first": [5.0],
+            "mean_second": [4.4],
+            "difference": [-0.6],
+            "p_adjusted": [0.0004],
+            "direction": ["down"],
+        }
+    )
+    evidence = audit.audit_findings(changes=changes)[0].evidence
+    assert "a two-sample test, p < 0.001" in evidence
+    assert "Welch" not in evidence
+
+
 # --- importance-performance --------------------------------------------------------------
 
 

@@ -438,6 +438,50 @@ def test_per_thousand() -> None:
     assert rate.to_dict() == {"Feb": 0.0, "Jan": 5.0}
     with pytest.raises(ValueError, match="base must be > 0"):
         service.per_thousand(1, 0)
+    with pytest.raises(TypeError, match="events must"):
+        service.per_thousand("a", 3)
+    with pytest.raises(TypeError, match="base must"):
+        service.per_thousand(3, ["1500", "x"])
+    with pytest.raises(TypeError, match="events must"):
+        service.per_thousand(pd.Series(["a"], index=["Jan"]), orders)
+
+
+def test_perfect_orders_refuse_more_filled_than_ordered(orders: pd.DataFrame) -> None:
+    kw = {
+        "promised": "promised",
+        "delivered": "delivered",
+        "lines_ordered": "filled",
+        "lines_filled": "lines",
+        "accurate": "accurate",
+    }
+    with pytest.raises(ValueError, match="cannot exceed"):
+        service.perfect_orders(orders, **kw)
+    with pytest.raises(ValueError, match="cannot exceed"):
+        service.perfect_order_rate(orders, **kw)
+
+
+@pytest.mark.parametrize(
+    ("targets", "error", "message"),
+    [
+        ([0.8, 0.8, 0.9], ValueError, r"targets must not repeat.*\[0\.8\]"),
+        ([0.8, 1.0], ValueError, "targets must be"),
+        ([0.0, 0.8], ValueError, "targets must be"),
+        ([], ValueError, "at least one"),
+        ("0.8", TypeError, "targets must be a list"),
+    ],
+)
+def test_cost_of_service_levels_checks_targets(targets, error, message) -> None:
+    with pytest.raises(error, match=message):
+        service.cost_of_service_levels([200], 180, targets=targets, cost_per_agent_hour=10)
+
+
+def test_a_baseline_without_variation_is_refused() -> None:
+    # Five equal weekly values: mean moving range 0, so sigma 0 and zero-width limits.
+    with pytest.raises(ValueError, match=r"all equal.*sigma are 0"):
+        service.individuals_limits([5, 5, 5, 5, 5, 6, 4], baseline=5)
+    frame = pd.DataFrame({"week": range(4), "wait": [0.0, 0.0, 0.0, 3.0]})
+    with pytest.raises(ValueError, match="all equal"):
+        service.moving_range_chart(frame, value="wait", period="week", baseline=3)
 
 
 def test_survey_scores_hand_counted() -> None:
