@@ -233,6 +233,45 @@ def test_a_solution_that_fails_its_own_checks_stops_grading(tmp_path: Path) -> N
 
 
 @pytest.mark.notebook
+def test_a_solution_the_sandbox_blocks_stops_grading(tmp_path: Path) -> None:
+    solution = make_fixtures._insert(
+        make_fixtures.solution(),
+        make_fixtures.Q1,
+        f'with open("{make_fixtures.ESCAPES[0]}", "w") as handle:\n    handle.write("key")',
+    )
+    notebooks.write(solution, tmp_path / "solutions" / "90_grading_demo.ipynb")
+    (tmp_path / "subs").mkdir()
+    with pytest.raises(grading.GradingError, match=r"does not run cleanly in the sandbox.*blocked"):
+        grading.grade(
+            tmp_path / "subs",
+            "90",
+            tmp_path / "out",
+            solutions=tmp_path / "solutions",
+            questions_dirs=[FIXTURES / "questions"],
+            progress=False,
+        )
+    assert not Path(make_fixtures.ESCAPES[0]).exists()
+
+
+@pytest.mark.notebook
+@pytest.mark.parametrize("solution", notebooks.course_notebooks("solutions"), ids=lambda p: p.stem)
+def test_every_course_assignment_can_be_graded(solution: Path, tmp_path: Path) -> None:
+    """The solution runs in the grader's sandbox (guard and limits) and passes its own
+    checks there, so its answer key builds: a solution that writes outside its folder,
+    starts a process or reaches the network fails here, not in front of a class."""
+    (tmp_path / "subs").mkdir()
+    graded = grading.grade(
+        tmp_path / "subs",
+        solution.stem,
+        tmp_path / "out",
+        solutions=solution.parent,
+        progress=False,
+    )
+    assert graded == []
+    assert _read_csv(tmp_path / "out" / "gradebook.csv") == []
+
+
+@pytest.mark.notebook
 def test_kernels_that_die_are_graded_as_far_as_they_got(tmp_path: Path) -> None:
     solution = make_fixtures.solution()
     folder = tmp_path / "subs"
