@@ -17,7 +17,7 @@ POINTS_PER_PESO = 1 / 50
 #: The coffee chain of question 1: a point per Php 20; a drink costing Php 60 for 150 points.
 COFFEE = {"points_per_peso": 1 / 20, "cost_per_point": 60 / 150}
 
-#: Why the naive estimate is so large (question 8): the options, the right one first.
+#: Why the naive estimate is so large (question 9): the options, the right one first.
 WHY_NAIVE = (
     "members were heavier buyers before they joined",
     "the rewards are too generous",
@@ -86,6 +86,14 @@ def _breakage(params: Mapping[str, Any]) -> float:
     return programs.points_summary(events, start=f"{year}-01-01", end=f"{year}-12-31")["breakage"]
 
 
+def _reward_cost(params: Mapping[str, Any]) -> float:
+    """What the redeemed rewards of the year cost, as logged event by event."""
+    _, _, events = _data()
+    year = params["year"]
+    summary = programs.points_summary(events, start=f"{year}-01-01", end=f"{year}-12-31")
+    return float(summary["reward_cost"])
+
+
 def _naive_ratio(params: Mapping[str, Any]) -> float:
     customers, transactions, _ = _data()
     year = params["year"]
@@ -132,13 +140,20 @@ QUESTIONS = [
     ),
     Question(
         "q3",
+        expected=_reward_cost,
+        rtol=1e-3,
+        hint="Reward cost = points issued × redemption rate × cost per point; take all "
+        "three from programs.points_summary for the year (programs.reward_cost multiplies).",
+    ),
+    Question(
+        "q4",
         expected=lambda p: programs.break_even_lift(lever="spend", **_design(p)),
         rtol=1e-3,
         hint="Build the design with programs.club_design and solve for the spend lift at "
         "which the yearly profit is zero (programs.break_even_lift).",
     ),
     Question(
-        "q4",
+        "q5",
         expected=lambda p: programs.break_even_retention(
             retention=_kpis(p)["member_retention"], discount_rate=p["discount_rate"], **_design(p)
         ),
@@ -147,48 +162,48 @@ QUESTIONS = [
         "(programs.break_even_retention) with the members' retention as the starting rate.",
     ),
     Question(
-        "q5",
+        "q6",
         expected=_naive_ratio,
         rtol=1e-3,
         hint="programs.naive_comparison for the year, then members' spend per customer over "
         "non-members'.",
     ),
     Question(
-        "q6",
+        "q7",
         expected=_before_ratio,
         rtol=1e-3,
         hint="In programs.did_table, compare the two groups' 'before' columns.",
     ),
     Question(
-        "q7",
+        "q8",
         expected=_did,
         rtol=1e-3,
         hint="programs.did_estimate on the panel; the answer is its lift (a share, not a "
         "percentage).",
     ),
     Question(
-        "q8",
+        "q9",
         kind="choice",
         options=WHY_NAIVE,
         expected=lambda p: WHY_NAIVE[0],
-        hint="Look at your answer to Q6: how did the two groups differ before anyone joined?",
+        hint="Look at your answer to Q7: how did the two groups differ before anyone joined?",
     ),
     Question(
-        "q9",
+        "q10",
         kind="set",
         expected=_missed,
         hint="Put the KPIs and the fair lift in one dictionary, run programs.kpi_scorecard "
         "with the objectives, and keep the rows where 'met' is False.",
     ),
     Question(
-        "q10",
+        "q11",
         expected=_revision_gain,
         rtol=1e-3,
         hint="Use the design with the fair lift; a reward every 250 points instead of 200 "
         "scales the reward rate by 200/250. Subtract today's profit from the revised one.",
     ),
     Question(
-        "q11",
+        "q12",
         kind="free",
         min_words=50,
         topics={
