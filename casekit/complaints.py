@@ -106,6 +106,7 @@ __all__ = [
     "repurchase_table",
     "rescore",
     "response_bands",
+    "satisfaction_table",
     "simulate_arrivals",
     "simulate_triage",
     "trend_chart",
@@ -836,6 +837,81 @@ def repurchase_table(
     low, high = _wilson(table["repurchased"].to_numpy(float), n.to_numpy(float), conf)
     table["ci_low"], table["ci_high"] = low, high
     return table.rename_axis(name).reset_index()
+
+
+def satisfaction_table(
+    complaints: pd.DataFrame,
+    *,
+    by: str | pd.Series | Sequence[str | pd.Series],
+    satisfaction: str = "satisfaction_after",
+    satisfied: float = 4,
+) -> pd.DataFrame:
+    """Satisfaction after resolution, by how (and how fast) the complaint was handled.
+
+    Formulas per group: ``mean_satisfaction`` is the mean rating of the complainants who
+    gave one; ``share_satisfied`` is the share of them rating ``satisfied`` or more (4
+    or 5 on a 1-5 scale, the "top two boxes"). Unrated complaints are counted in
+    ``complaints`` but left out of both.
+
+    Parameters
+    ----------
+    complaints : pandas.DataFrame
+        One row per complaint.
+    by : str, pandas.Series or list of them
+        One or more groupings: column names, or labels aligned with ``complaints``
+        (e.g. :func:`response_bands`). Two give a cross-table in long form.
+    satisfaction : str
+        Column of ratings (numbers; missing where not rated).
+    satisfied : float
+        The lowest rating counted as satisfied.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One column per grouping, then ``complaints``, ``rated``, ``mean_satisfaction``
+        and ``share_satisfied``; groups with no rating are left out.
+    """
+    keys = list(by) if isinstance(by, (list, tuple)) else [by]
+    if not keys:
+        raise ValueError("by must name at least one grouping")
+    data = _frame(
+        "complaints", complaints, [satisfaction, *(k for k in keys if isinstance(k, str))]
+    )
+    cut = check_number("satisfied", satisfied)
+    ratings = data[satisfaction]
+    if not pd.api.types.is_numeric_dtype(ratings) or pd.api.types.is_bool_dtype(ratings):
+        raise TypeError(
+            f"complaints[{satisfaction!r}] must hold numeric ratings, got dtype {ratings.dtype}"
+        )
+    columns: dict[str, pd.Series] = {}
+    for k, key in enumerate(keys):
+        if isinstance(key, str):
+            columns[key] = data[key]
+            continue
+        labels = key if isinstance(key, pd.Series) else pd.Series(np.asarray(key))
+        if len(labels) != len(data):
+            raise ValueError(
+                f"by must hold column names or one label per complaint ({len(data)}), "
+                f"got {len(labels)} labels"
+            )
+        name = getattr(key, "name", None) or f"group_{k}"
+        columns[name] = labels.set_axis(data.index)
+    if len(columns) != len(keys):
+        raise ValueError(f"by must not name the same grouping twice, got {list(columns)}")
+    frame = pd.DataFrame(columns)
+    rating = ratings.astype(float)
+    frame["rating"] = rating
+    frame["top"] = np.where(rating.isna(), np.nan, (rating >= cut).astype(float))
+    grouped = frame.groupby(list(columns), observed=True, sort=True)
+    table = pd.DataFrame(
+        {
+            "complaints": grouped.size().astype(int),
+            "rated": grouped["rating"].count().astype(int),
+            "mean_satisfaction": grouped["rating"].mean(),
+            "share_satisfied": grouped["top"].mean(),
+        }
+    )
+    return table[table["rated"] > 0].reset_index()
 
 
 def _seconds(values: pd.Series) -> np.ndarray:

@@ -151,6 +151,41 @@ def test_repurchase_table_by_hand_with_the_wilson_interval(log) -> None:
     assert low == pytest.approx(0.2077, abs=1e-4) and high == pytest.approx(0.9385, abs=1e-4)
 
 
+def test_satisfaction_table_by_outcome_and_speed_by_hand(log) -> None:
+    # resolved: ratings 5, 4, 4 -> mean 13/3, all satisfied; partly: 3, 2 -> 2.5, none;
+    # not resolved: 1 -> 1, none.
+    table = cx.satisfaction_table(log, by="outcome").set_index("outcome")
+    assert table["complaints"].to_dict() == {"not resolved": 1, "partly resolved": 2, "resolved": 3}
+    assert table["mean_satisfaction"].to_dict() == pytest.approx(
+        {"not resolved": 1.0, "partly resolved": 2.5, "resolved": 13 / 3}
+    )
+    assert table["share_satisfied"].to_dict() == {
+        "not resolved": 0.0,
+        "partly resolved": 0.0,
+        "resolved": 1.0,
+    }
+    # bands x outcome: 0.5 h and 1 h resolved (5, 4); 2 h resolved (4); 10 h not (1);
+    # 30 h and 48 h partly (3, 2).
+    bands = cx.response_bands(log["first_response_hours"])
+    cross = cx.satisfaction_table(log, by=[bands, "outcome"], satisfied=5)
+    rows = [tuple(r) for r in cross[["band", "outcome", "complaints", "mean_satisfaction"]].values]
+    assert rows == [
+        ("up to 1 h", "resolved", 2, 4.5),
+        ("1-4 h", "resolved", 1, 4.0),
+        ("4-24 h", "not resolved", 1, 1.0),
+        ("over 24 h", "partly resolved", 2, 2.5),
+    ]
+    assert cross["share_satisfied"].tolist() == [0.5, 0.0, 0.0, 0.0]  # only a 5 counts
+    # an unrated complaint is counted but left out of the mean and the share
+    unrated = log.assign(satisfaction_after=[np.nan, 3, 4, 1, 4, 2])
+    row = cx.satisfaction_table(unrated, by="outcome").set_index("outcome").loc["resolved"]
+    assert (row["complaints"], row["rated"], row["mean_satisfaction"]) == (3, 2, 4.0)
+    with pytest.raises(ValueError, match="one label per complaint"):
+        cx.satisfaction_table(log, by=[bands.iloc[:3]])
+    with pytest.raises(TypeError, match="numeric ratings"):
+        cx.satisfaction_table(log, by="channel", satisfaction="outcome")
+
+
 def test_response_bands_are_closed_on_the_right_and_ordered() -> None:
     bands = cx.response_bands([0.0, 1.0, 1.01, 4.0, 24.0, 24.5])
     assert bands.astype(str).tolist() == [
