@@ -1325,6 +1325,28 @@ def _outcome(panel: pd.DataFrame, outcome: str) -> tuple[str, str]:
     return pre, post
 
 
+def _refuse_all_zero(
+    panel: pd.DataFrame, outcome: str, columns: Sequence[str], keep: np.ndarray | None = None
+) -> None:
+    """Refuse a group whose outcome is zero for every customer in a window the estimate uses.
+
+    The lift is a ratio to that group's mean, so it is undefined (and the Poisson fit
+    would not converge).
+    """
+    member = panel["member"].to_numpy()
+    rows = np.ones(len(panel), dtype=bool) if keep is None else keep
+    for column in columns:
+        values = panel[column].to_numpy(float)
+        when = "before" if column.startswith("pre_") else "after"
+        for name, in_group in (("members", member), ("controls", ~member)):
+            if not (values[rows & in_group] != 0).any():
+                raise ValueError(
+                    f"panel[{column!r}] is 0 for every one of the {name}: they have no "
+                    f"{outcome} {when} the reference date, so a lift relative to them is "
+                    "undefined; use a longer window or more customers"
+                )
+
+
 def did_table(panel: pd.DataFrame, *, outcome: str = "purchases") -> pd.DataFrame:
     """The two-by-two table of difference-in-differences: means before and after.
 
@@ -1436,6 +1458,7 @@ def naive_estimate(
     """
     _, post = _outcome(panel, outcome)
     conf = _level(level)
+    _refuse_all_zero(panel, outcome, [post])
     member = panel["member"].to_numpy()
     x = np.column_stack([np.ones(len(panel)), member.astype(float)])
     lift, low, high, p = _poisson_lift(panel[post].to_numpy(float), x, None, 1, conf)
@@ -1479,6 +1502,7 @@ def matched_estimate(
     keep = np.isin(stratum, np.asarray(usable))
     if not keep.any() or member[keep].all() or not member[keep].any():
         raise ValueError("no stratum of 'before' purchases holds both members and controls")
+    _refuse_all_zero(panel, outcome, [post], keep)
     codes = pd.factorize(stratum[keep], sort=True)[0]
     dummies = np.eye(codes.max() + 1)[codes]
     x = np.column_stack([member[keep].astype(float), dummies])
@@ -1513,6 +1537,7 @@ def did_estimate(
     """
     pre, post = _outcome(panel, outcome)
     conf = _level(level)
+    _refuse_all_zero(panel, outcome, [pre, post])
     n = len(panel)
     member = panel["member"].to_numpy().astype(float)
     y = np.r_[panel[pre].to_numpy(float), panel[post].to_numpy(float)]
@@ -1816,6 +1841,19 @@ def kpi_scorecard(
         raise ValueError(
             f"objectives name KPI(s) {missing} that have no value; values has {list(values)}"
         )
+    for kpi, objective in objectives.items():
+        if (
+            not isinstance(objective, (tuple, list))
+            or len(objective) != 2
+            or isinstance(objective[0], (bool, np.bool_))
+            or not isinstance(objective[0], numbers.Real)
+            or not math.isfinite(float(objective[0]))
+            or objective[1] not in ("higher", "lower")
+        ):
+            raise ValueError(
+                f"objectives[{kpi!r}] must be (target, better) with a finite number as the "
+                f"target and better 'higher' or 'lower', got {objective!r}"
+            )
     row = {"period": "current"}
     for kpi in objectives:
         value = values[kpi]

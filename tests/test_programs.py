@@ -529,6 +529,33 @@ def test_club_kpis_by_hand() -> None:
     assert programs.program_economics(**design)["fixed_administration"] == -100
 
 
+@pytest.mark.parametrize(
+    ("estimator", "column", "message"),
+    [
+        (programs.did_estimate, "pre_purchases", "is 0 for every one of the members"),
+        (programs.did_estimate, "post_purchases", "is 0 for every one of the members"),
+        (programs.naive_estimate, "post_purchases", "is 0 for every one of the members"),
+        (programs.matched_estimate, "post_purchases", "is 0 for every one of the members"),
+    ],
+)
+def test_estimators_refuse_a_group_with_no_outcome(estimator, column, message) -> None:
+    panel = pd.DataFrame(
+        {
+            "member": [True, True, True, False, False, False],
+            "pre_purchases": [1, 2, 1, 1, 2, 1],
+            "post_purchases": [2, 1, 3, 1, 1, 2],
+        }
+    )
+    panel.loc[panel["member"], column] = 0
+    if column == "pre_purchases":  # matching would have no stratum left; DiD only
+        assert estimator is programs.did_estimate
+    with pytest.raises(ValueError, match=rf"panel\['{column}'\] {message}.*undefined"):
+        estimator(panel)
+    # a panel whose outcome is zero everywhere names the first window used
+    with pytest.raises(ValueError, match="no purchases"):
+        programs.did_estimate(panel.assign(pre_purchases=0, post_purchases=0))
+
+
 def test_kpi_scorecard_by_hand() -> None:
     card = programs.kpi_scorecard(
         {"redemption": 0.5, "cost": 300.0, "unused": 1.0},
@@ -542,6 +569,10 @@ def test_kpi_scorecard_by_hand() -> None:
         programs.kpi_scorecard({"cost": 1.0}, {"redemption": (0.4, "higher")})
     with pytest.raises(ValueError, match="better"):
         programs.kpi_scorecard({"cost": 1.0}, {"cost": (2, "smaller")})
+    # the messages name the parameter the learner wrote, objectives, and the KPI
+    for bad in [(2, "smaller"), ("2", "lower"), (float("nan"), "lower"), 250, (250,)]:
+        with pytest.raises(ValueError, match=r"objectives\['cost'\] must be \(target, better\)"):
+            programs.kpi_scorecard({"cost": 1.0}, {"cost": bad})
 
 
 def test_charts_build_valid_specs() -> None:
