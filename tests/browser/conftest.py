@@ -5,14 +5,16 @@ browser-free, so these files are not even collected there. They need Debian's Ch
 (``apt-get install -y chromium``) and the ``browser`` extra (Playwright for Python).
 
 Screenshots, and a JSON file with the measured times, go to ``test-artifacts/browser/``.
+A run replaces the pictures of the notebooks it tests and keeps the others; collecting
+only (``--co``) or selecting nothing deletes nothing.
 """
 
 from __future__ import annotations
 
 import importlib.util
 import json
-import shutil
-from collections.abc import Iterator
+import re
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -66,7 +68,42 @@ def pytest_configure(config: pytest.Config) -> None:
             f"the browser tests need Chromium at {CHROMIUM}: apt-get install -y chromium "
             "(or set CASEKIT_CHROMIUM to another Chromium)"
         )
-    shutil.rmtree(ARTIFACTS, ignore_errors=True)  # pictures of this run only
+
+
+def artifact(notebook: str, suffix: str = "", folder: Path | None = None) -> Path:
+    """The screenshot file of ``notebook`` (``suffix`` such as ``"-widget"``)."""
+    stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", Path(notebook).with_suffix("").as_posix())
+    return (ARTIFACTS if folder is None else folder) / f"{stem}{suffix}.png"
+
+
+def clear_artifacts(notebooks_run: Iterable[str], folder: Path | None = None) -> list[Path]:
+    """Delete the old screenshots of the notebooks about to be tested; return them."""
+    folder = ARTIFACTS if folder is None else folder
+    removed = []
+    for notebook in notebooks_run:
+        plain = artifact(notebook, folder=folder)
+        for old in [plain, *folder.glob(f"{plain.stem}-*.png")]:
+            if old.is_file():
+                old.unlink()
+                removed.append(old)
+    return removed
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Once the tests to run are known, clear the old pictures of their notebooks only.
+
+    Nothing is deleted on ``--co`` or when no test is selected, and a ``-k`` subset keeps
+    the pictures of the notebooks it leaves out.
+    """
+    config = session.config
+    if not config.getoption("--browser", default=False) or config.option.collectonly:
+        return
+    selected = {
+        item.callspec.params["notebook"]
+        for item in session.items
+        if "notebook" in getattr(getattr(item, "callspec", None), "params", {})
+    }
+    clear_artifacts(selected)
 
 
 def _course(config: pytest.Config) -> Path:
@@ -126,7 +163,12 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
     if not RESULTS:
         return
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    (ARTIFACTS / "timings.json").write_text(json.dumps(RESULTS, indent=2) + "\n")
+    timings = ARTIFACTS / "timings.json"
+    try:  # keep the figures of notebooks this run left out
+        kept = json.loads(timings.read_text()) if timings.is_file() else {}
+    except ValueError:
+        kept = {}
+    timings.write_text(json.dumps(kept | RESULTS, indent=2) + "\n")
     write = terminalreporter.write_line
     terminalreporter.section("casekit in JupyterLab (headless Chromium, offline)")
     write(

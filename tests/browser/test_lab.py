@@ -10,14 +10,13 @@ refused, so all of this holds in a classroom without internet.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.browser.conftest import ARTIFACTS, record
+from tests.browser.conftest import artifact, record
 from tests.browser.lab import (
     LabNotebook,
     LabServer,
@@ -28,8 +27,7 @@ from tests.browser.lab import (
 
 
 def _shot(notebook: str, suffix: str = "") -> Path:
-    stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", Path(notebook).with_suffix("").as_posix())
-    return ARTIFACTS / f"{stem}{suffix}.png"
+    return artifact(notebook, suffix)
 
 
 @pytest.fixture(scope="module")
