@@ -243,8 +243,25 @@ def _inline_js(path: Path) -> str:
     return path.read_text(encoding="utf-8").replace("</script", "<\\/script")
 
 
+def _read(path: Path) -> NotebookNode:
+    """Read and validate a notebook; anything that is not one is a one-line ValueError."""
+    import nbformat
+
+    try:
+        nb = notebooks.read(path)
+        nbformat.validate(nb)
+    except OSError:
+        raise
+    except Exception as exc:  # not JSON, not a notebook, a damaged notebook: nbformat varies
+        reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        reason = reason if len(reason) <= 120 else reason[:117] + "..."
+        raise ValueError(f"{path} is not a readable notebook ({reason})") from None
+    return nb
+
+
 def _load(path: Path, execute: bool) -> NotebookNode:
-    return notebooks.execute(path) if execute else notebooks.read(path)
+    nb = _read(path)
+    return notebooks.execute(path) if execute else nb
 
 
 def slides(
@@ -313,7 +330,7 @@ def _pages(root: Path) -> list[Page]:
         relative = path.relative_to(root / "notebooks")
         if release.is_excluded(relative):
             continue
-        title = _title(notebooks.read(path), path)
+        title = _title(_read(path), path)
         if relative.parts[0] == "cases":
             pages.append(Page(path, relative.with_suffix(".html").as_posix(), title, "cases"))
         elif path.stem.startswith("00"):

@@ -32,8 +32,14 @@ def _remote(page: str) -> list[str]:
     return [m.group(0) for m in _REMOTE.finditer(page)]
 
 
-def _svg_outputs(nb) -> int:
-    return sum("image/svg+xml" in o.get("data", {}) for c in nb.cells for o in c.get("outputs", []))
+def _is_chart(output: dict) -> bool:
+    kinds = output.get("data", {})
+    return "image/svg+xml" in kinds or any(k.startswith("application/vnd.vega") for k in kinds)
+
+
+def _chart_outputs(nb) -> int:
+    """Charts stored in a notebook: a Vega or Vega-Lite bundle, an SVG picture, or both."""
+    return sum(_is_chart(o) for c in nb.cells for o in c.get("outputs", []))
 
 
 def _charts_on(page: str) -> int:
@@ -155,7 +161,17 @@ def test_prepare_respects_authored_slide_metadata(course: Path) -> None:
 def test_slides_of_every_course_notebook(path: Path, tmp_path: Path) -> None:
     deck = export.slides(path, tmp_path / "deck.html").read_text()
     assert _remote(deck) == []
-    assert _charts_on(deck) == _svg_outputs(notebooks.read(path))
+    assert _charts_on(deck) == _chart_outputs(notebooks.read(path))
+
+
+def test_a_chart_that_lost_its_picture_is_counted_missing(course: Path, tmp_path: Path) -> None:
+    path = course / "notebooks" / "01_retention.ipynb"
+    nb = notebooks.read(path)
+    output = nb.cells[4].outputs[0]
+    del output["data"]["image/svg+xml"]  # a Vega bundle only, as a kernel without SVG leaves it
+    notebooks.write(nb, path)
+    deck = export.slides(path, tmp_path / "deck.html").read_text()
+    assert _chart_outputs(nb) == 1 and _charts_on(deck) == 0
 
 
 def test_site_of_the_course_has_every_lesson_and_chart(tmp_path: Path) -> None:
@@ -168,7 +184,7 @@ def test_site_of_the_course_has_every_lesson_and_chart(tmp_path: Path) -> None:
         text = page.read_text()
         assert _remote(text) == [], page
         nb = release.strip_instructor_notes(notebooks.read(path))
-        assert _charts_on(text) == _svg_outputs(nb), page
+        assert _charts_on(text) == _chart_outputs(nb), page
         assert export._title(nb, path) in text.replace("&amp;", "&")
         if any("$" in c.source for c in nb.cells if c.cell_type == "markdown"):
             assert "<math" in text, page
@@ -208,3 +224,31 @@ def test_command_line(course: Path, tmp_path: Path, capsys: pytest.CaptureFixtur
             main([*argv, "--help"])
         assert info.value.code == 0
     assert "offline" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "this is not a notebook {",
+        "{}",
+        "[1, 2]",
+        '{"cells": 3, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}',
+    ],
+    ids=["not JSON", "empty object", "a list", "cells not a list"],
+)
+def test_bad_input_is_one_clear_line(
+    course: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str
+) -> None:
+    bad = tmp_path / "bad.ipynb"
+    bad.write_text(text, encoding="utf-8")
+    assert main(["export", "slides", str(bad), "--out", str(tmp_path / "d.html")]) == 2
+    error = capsys.readouterr().err
+    assert error.startswith(f"casekit export slides: {bad} is not a readable notebook (")
+    assert error.count("\n") == 1 and "Traceback" not in error
+    (course / "notebooks" / "03_broken.ipynb").write_text(text, encoding="utf-8")
+    assert main(["export", "html", "--out", str(tmp_path / "site"), "--course", str(course)]) == 2
+    error = capsys.readouterr().err
+    assert (
+        error.startswith("casekit export html: ") and "03_broken.ipynb is not a readable" in error
+    )
+    assert error.count("\n") == 1
