@@ -46,7 +46,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from casekit.validation import as_datetime_column, check_columns, check_integer, check_nonempty
+from casekit.validation import (
+    as_datetime_column,
+    check_columns,
+    check_day,
+    check_integer,
+    check_nonempty,
+)
 
 __all__ = [
     "AGE_EDGES",
@@ -182,16 +188,8 @@ def _birth_dates(values: Any) -> pd.Series:
 
 
 def _as_day(name: str, value: Any) -> pd.Timestamp:
-    """A calendar day (midnight) from a date or ISO text; numbers are refused, not guessed."""
-    if isinstance(value, (bool, np.bool_, int, float, np.integer, np.floating)):
-        raise TypeError(f"{name} must be a date such as '2024-12-31', got {value!r}")
-    try:
-        day = pd.Timestamp(value)
-    except (TypeError, ValueError):
-        raise TypeError(f"{name} must be a date such as '2024-12-31', got {value!r}") from None
-    if pd.isna(day):
-        raise ValueError(f"{name} must be a date, got {value!r}")
-    return day.normalize()
+    """A calendar day (midnight) from a date or ISO text; numbers and time zones are refused."""
+    return check_day(name, value)
 
 
 def _band_labels(edges: Sequence[float], unit: str, whole: bool) -> list[str]:

@@ -695,6 +695,7 @@ def assign_segments(
         Categorical ``segment`` (categories in the order of ``rules``), same index.
     """
     check_columns("scored", scored, ["R", "F"])
+    check_nonempty("scored", scored)
     levels = _bins(bins)
     grid = _rule_grid(rules, levels)
     r = scored["R"].to_numpy()
@@ -1338,6 +1339,8 @@ def whale_summary(profit: Any, *, top: float = 0.2) -> pd.Series:
     """
     values = _profit_values(profit)
     fraction = check_fraction("top", top, allow_one=True)
+    if fraction == 0:
+        raise ValueError("top must be a share of the customers in (0, 1], such as 0.2, got 0")
     n = values.size
     cumulative = np.cumsum(np.sort(values)[::-1])
     total = cumulative[-1]

@@ -366,6 +366,26 @@ def test_an_as_of_date_before_the_data_is_refused() -> None:
         segments.rfm(_three_customers(), "2023-01-01")
 
 
+def test_a_time_zone_aware_as_of_is_refused_clearly() -> None:
+    # the purchase dates are local and carry no time zone; comparing would fail in pandas
+    aware = pd.Timestamp("2024-06-30", tz="Asia/Manila")
+    with pytest.raises(ValueError, match="as_of must be a date without a time zone"):
+        segments.rfm(_three_customers(), aware)
+    with pytest.raises(ValueError, match="as_of must be a date without a time zone"):
+        segments.purchase_history(_three_customers()).rfm(aware)
+
+
+def test_empty_tables_are_refused_clearly() -> None:
+    empty = _three_customers().iloc[:0]
+    with pytest.raises(ValueError, match="transactions is empty"):
+        segments.rfm(empty)
+    scored = segments.rfm_scores(segments.rfm(_three_customers()))
+    with pytest.raises(ValueError, match="scored is empty"):
+        segments.assign_segments(scored.iloc[:0])
+    with pytest.raises(ValueError, match="table is empty"):
+        segments.rfm_scores(scored.iloc[:0])
+
+
 def test_negative_amounts_are_refused() -> None:
     tx = _three_customers()
     tx.loc[2, "amount"] = -5.0
@@ -466,6 +486,14 @@ def test_whale_curve_by_hand() -> None:
     assert summary["top_share"] == pytest.approx(1.0)
     assert summary["unprofitable_share"] == 0.5
     assert summary["loss_of_unprofitable"] == -30
+
+
+def test_the_top_share_must_hold_customers() -> None:
+    # top=0 would silently report the single most profitable customer
+    with pytest.raises(ValueError, match=r"top must be a share of the customers in \(0, 1\]"):
+        segments.whale_summary([50.0, -10.0, 30.0], top=0)
+    with pytest.raises(ValueError, match=r"write 0\.2 for 20 %"):
+        segments.whale_summary([50.0, -10.0, 30.0], top=20)
 
 
 def test_a_whale_curve_needs_a_positive_total() -> None:
