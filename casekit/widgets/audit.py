@@ -11,7 +11,7 @@ import pandas as pd
 from casekit import audit
 from casekit.widgets import LAYOUT, STYLE, int_slider, money_slider, percent_slider, show_chart
 
-__all__ = ["AuditDesigner", "parse_segments"]
+__all__ = ["AuditDesigner", "parse_segments", "segment_table_html"]
 
 
 #: Confidence levels offered, label -> level.
@@ -91,7 +91,8 @@ class AuditDesigner(widgets.VBox):
     segment, how to allocate the sample, the segments (name, customers and value per
     customer, one per line), the response rate, the unit costs and the mystery-shopping
     visits. Every change calls :func:`casekit.audit.design_audit`; the result is kept
-    in :attr:`design`, summarised in :attr:`summary` and drawn in :attr:`chart`.
+    in :attr:`design`, summarised in :attr:`summary` (with a table of each segment's
+    customers, interviews, invitations and design weight) and drawn in :attr:`chart`.
 
     Parameters
     ----------
@@ -255,4 +256,40 @@ class AuditDesigner(widgets.VBox):
             f"visits. Total cost: <b>{money} {design.total_cost:,.0f}</b>.</p>"
             f"<table style='font-size:14px'><tr><th style='text-align:left'>Item</th>"
             f"<th>Units</th><th>Cost</th></tr>{rows}</table>"
+            f"{segment_table_html(design.allocation)}"
         )
+
+
+def segment_table_html(allocation: pd.DataFrame) -> str:
+    """The sample of each segment as an HTML table, so it survives a static export.
+
+    Parameters
+    ----------
+    allocation : pandas.DataFrame
+        ``AuditDesign.allocation`` from :func:`casekit.audit.design_audit`: ``segment``,
+        ``population``, ``sample``, ``invitations`` and ``design_weight``.
+
+    Returns
+    -------
+    str
+        One row per segment: customers, completed interviews, invitations and design
+        weight (customers each interview stands for), plus a total row.
+    """
+    right = "style='text-align:right;padding-left:12px'"
+    rows = "".join(
+        f"<tr><td>{html.escape(str(r.segment))}</td><td {right}>{r.population:,.0f}</td>"
+        f"<td {right}>{int(r.sample):,}</td><td {right}>{int(r.invitations):,}</td>"
+        f"<td {right}>{r.design_weight:,.1f}</td></tr>"
+        for r in allocation.itertuples(index=False)
+    )
+    total = (
+        f"<tr style='font-weight:bold'><td>all segments</td>"
+        f"<td {right}>{allocation['population'].sum():,.0f}</td>"
+        f"<td {right}>{int(allocation['sample'].sum()):,}</td>"
+        f"<td {right}>{int(allocation['invitations'].sum()):,}</td><td {right}></td></tr>"
+    )
+    return (
+        "<table style='font-size:14px;margin-top:8px'><tr><th style='text-align:left'>"
+        f"Segment</th><th {right}>Customers</th><th {right}>Interviews</th>"
+        f"<th {right}>Invitations</th><th {right}>Weight</th></tr>{rows}{total}</table>"
+    )

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from casekit import audit
-from casekit.widgets.audit import AuditDesigner
+from casekit.widgets.audit import AuditDesigner, _format_segments
 from tests.bench.timing import Result, best_of, widget_callback
 
 SEGMENTS = {
@@ -55,6 +55,15 @@ def run() -> list[Result]:
             "AuditDesigner.precision_for", designer.precision_for, ["each segment", "overall"]
         ),
         *widget_callback("AuditDesigner.visits", designer.visits, [2, 4, 1]),
+        *widget_callback("AuditDesigner.confidence", designer.confidence, [0.99, 0.90, 0.95]),
+        *widget_callback(
+            "AuditDesigner.segments",
+            designer.segments,
+            ["north: 4000, 900\nsouth: 2500, 1200", _format_segments(SEGMENTS, VALUES)],
+        ),
+        *widget_callback(
+            "AuditDesigner.cost_per_complete", designer.cost_per_complete, [200, 60, 100]
+        ),
         Result(
             "audit.gap_scores, 2 waves x 700 x 22 items",
             best_of(lambda: audit.gap_scores(survey, by="wave")),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from casekit import audit, charts
@@ -105,3 +107,29 @@ def test_parse_segments() -> None:
 def test_chart_output_has_no_svg_copy(designer: AuditDesigner) -> None:
     data = designer.chart.outputs[0]["data"]
     assert charts.VEGA_MIMETYPE in data and "image/svg+xml" not in data
+
+
+def _segment_rows(summary: str) -> dict[str, list[str]]:
+    """The per-segment table of the summary: segment -> [customers, interviews, ...]."""
+    table = summary[summary.index("<th style='text-align:left'>Segment</th>") :]
+    rows = re.findall(r"<tr[^>]*><td>([^<]*)</td>(.*?)</tr>", table)
+    return {name: re.findall(r">([^<]*)</td>", cells) for name, cells in rows}
+
+
+def test_segment_table_follows_the_confidence(designer: AuditDesigner) -> None:
+    # 95 %: 370 completes split 60/30/10 -> 222, 111, 37; invitations at 25 %: x 4;
+    # weight 6,000 / 222 = 27.0 for every segment.
+    rows = _segment_rows(designer.summary.value)
+    assert rows["families"] == ["6,000", "222", "888", "27.0"]
+    assert rows["retirees"] == ["1,000", "37", "148", "27.0"]
+    assert rows["all segments"][:3] == ["10,000", "370", "1,480"]
+    designer.confidence.value = 0.99
+    # 99 %, z = 2.5758: n0 = 2.5758^2 x 0.25 / 0.05^2 = 663.49; with N = 10,000,
+    # 663.49 / (1 + 662.49 / 10,000) = 622.3 -> 623. Shares 373.8, 186.9, 62.3: floors
+    # 373, 186, 62 and the two spare interviews go to the largest remainders (0.9, 0.8).
+    rows = _segment_rows(designer.summary.value)
+    assert rows["families"] == ["6,000", "374", "1,496", "16.0"]
+    assert rows["professionals"] == ["3,000", "187", "748", "16.0"]
+    assert rows["retirees"] == ["1,000", "62", "248", "16.1"]
+    assert rows["all segments"][:3] == ["10,000", "623", "2,492"]
+    assert "<b>99%</b>" in designer.summary.value
