@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import html
+from typing import Any
 
 import ipywidgets as widgets
 import pandas as pd
 
-from casekit import clv
-from casekit.widgets import money_slider, percent_slider, show_chart
+from casekit import charts, clv
+from casekit.widgets import money_slider, percent_slider
 
 __all__ = ["TIMING_CHOICES", "CLVCalculator", "CustomerTypeControls"]
 
@@ -168,6 +169,9 @@ class CLVCalculator(widgets.VBox):
         self.chart = widgets.Output()
         self.results: pd.DataFrame | None = None
         self.table: pd.DataFrame | None = None
+        # the compiled chart of the first draw; later draws swap only its two datasets
+        self._template: dict[str, Any] | None = None
+        self._sources: tuple[str, str] = ("", "")
         shared = (self.discount_rate, self.horizon, self.timing)
         for control in (*self.a.controls, *self.b.controls, *shared):
             control.observe(self._update, names="value")
@@ -206,16 +210,52 @@ class CLVCalculator(widgets.VBox):
         self.results = pd.DataFrame(rows).astype({"payback_year": "Int64"})
         self.table = pd.concat(frames, ignore_index=True)
         self.summary.value = self._summary_html(years)
-        show_chart(
-            self.chart,
-            clv.clv_chart(
-                self.table,
-                acquisition_costs=dict(
-                    zip(self.results["customer"], self.results["acquisition_cost"], strict=True)
-                ),
-                currency=self.currency,
-            ),
-        )
+        self._draw()
+
+    def _draw(self) -> None:
+        """Show the chart of :func:`casekit.clv.clv_chart` for the current table.
+
+        Only the data change between draws (the customer types, the currency and the
+        layout do not), so the chart is built and compiled to Vega once; afterwards its
+        two datasets, the lines and the acquisition-cost rules, are replaced in the
+        compiled spec. Building the Altair chart and compiling it took most of the time
+        of a slider move. A draw whose data did not change leaves the output alone.
+        """
+        costs = dict(zip(self.results["customer"], self.results["acquisition_cost"], strict=True))
+        if self._template is None:
+            spec = clv.clv_chart(
+                self.table, acquisition_costs=costs, currency=self.currency
+            ).to_dict(validate=False)
+            lines, rules = (layer["data"]["name"] for layer in spec["layer"])
+            self._sources = (lines, rules)
+            self._template = charts.render(spec, svg=False)
+            self._show(self._template)
+            return
+        table = self.table
+        values = {
+            self._sources[0]: [
+                {"customer": name, "period": int(period), "cumulative_clv": float(value)}
+                for name, period, value in zip(
+                    table["customer"], table["period"], table["cumulative_clv"], strict=True
+                )
+            ],
+            self._sources[1]: [
+                {"customer": name, "acquisition_cost": float(cost)} for name, cost in costs.items()
+            ],
+        }
+        vega = self._template[charts.VEGA_MIMETYPE]
+        data = [
+            {**entry, "values": values[entry["name"]]} if entry["name"] in values else entry
+            for entry in vega["data"]
+        ]
+        if self.chart.outputs:
+            shown = self.chart.outputs[0]["data"][charts.VEGA_MIMETYPE]["data"]
+            if shown == data:
+                return
+        self._show({**self._template, charts.VEGA_MIMETYPE: {**vega, "data": data}})
+
+    def _show(self, bundle: dict[str, Any]) -> None:
+        self.chart.outputs = ({"output_type": "display_data", "data": bundle, "metadata": {}},)
 
     def _summary_html(self, years: int) -> str:
         money = html.escape(self.currency)
