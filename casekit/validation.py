@@ -112,12 +112,19 @@ def check_array(
 def check_fraction(name: str, value: Any, *, allow_one: bool = False) -> float:
     """Return ``value`` checked to be a fraction in [0, 1) (or [0, 1] with ``allow_one``).
 
-    Rates such as retention are fractions: 0.8 means 80 %. A value above 1 gets a hint
-    that it may have been given as a percentage.
+    Rates such as retention are fractions: 0.8 means 80 %. A value from 2 to 100 gets a
+    hint that it may have been given as a percentage; a value between 1 and 2 (such as
+    1.2) is more likely a slip than a rate of 1.2 %, so it gets no such guess.
     """
     if isinstance(value, numbers.Real) and not isinstance(value, bool) and 1 < value <= 100:
+        interval = f"[0, {'1]' if allow_one else '1)'}"
+        if value < 2:
+            raise ValueError(
+                f"{name} must be a fraction in {interval}, got {value!r}; "
+                "0.8 means 80 %, and a rate cannot be above 1 (100 %)"
+            )
         raise ValueError(
-            f"{name} must be a fraction in [0, {'1]' if allow_one else '1)'}, got {value!r}; "
+            f"{name} must be a fraction in {interval}, got {value!r}; "
             f"write {value / 100:g} for {value:g} %"
         )
     return check_number(name, value, minimum=0.0, maximum=1.0, max_inclusive=allow_one)

@@ -120,6 +120,8 @@ def test_chart_encodes_both_panels() -> None:
     [
         ({"retention": 1.0}, ValueError, r"retention must be in \[0, 1\)"),
         ({"retention": 85}, ValueError, "write 0.85 for 85 %"),
+        ({"retention": 2}, ValueError, "write 0.02 for 2 %"),
+        ({"retention": 1.2}, ValueError, r"got 1.2; 0.8 means 80 %, and a rate cannot be above 1"),
         ({"retention": -0.1}, ValueError, "retention"),
         ({"retention": "0.8"}, TypeError, "retention must be a number"),
         ({"acquisition_cost": -5}, ValueError, "acquisition_cost must be >= 0"),
@@ -153,3 +155,9 @@ def test_survival_shares() -> None:
     assert spec["encoding"]["y"]["axis"]["format"] == "%"
     with pytest.raises(ValueError, match="at least one rate"):
         retention.survival([], 3)
+
+
+def test_a_rate_just_above_one_gets_no_percentage_guess() -> None:
+    with pytest.raises(ValueError) as caught:
+        retention.expected_lifetime(1.2)
+    assert "0.012" not in str(caught.value)
