@@ -48,3 +48,22 @@ def test_margin_slider_changes_profit_not_customers(explorer: RetentionExplorer)
 def test_chart_output_has_no_svg_copy(explorer: RetentionExplorer) -> None:
     data = explorer.chart.outputs[0]["data"]
     assert charts.VEGA_MIMETYPE in data and "image/svg+xml" not in data
+
+
+def test_acquisition_cost_slider_lowers_profit_by_the_discounted_extra_spend(
+    explorer: RetentionExplorer,
+) -> None:
+    customers = explorer.table["active"].copy()
+    last = explorer.table["year"] == 10
+    profit = explorer.table.loc[last, "cumulative_discounted_profit"].to_numpy()
+    before_chart = chart_bundle(explorer.chart)
+    explorer.acquisition_cost.value = 2_500
+    # By hand: 1,000 new customers a year each cost Php 1,000 more, paid at the start of
+    # years 1..10 and discounted at 10 %: 1e6 * (1 + 1/1.1 + ... + 1/1.1**9) = 6,759,024.
+    extra = 1_000 * 1_000 * sum(1.1**-t for t in range(10))
+    assert round(extra) == 6_759_024
+    after = explorer.table.loc[last, "cumulative_discounted_profit"].to_numpy()
+    assert after == pytest.approx(profit - extra, rel=1e-9)
+    assert (explorer.table["active"] == customers).all()
+    assert f"{after[0]:,.0f}" in explorer.summary.value
+    assert chart_bundle(explorer.chart) != before_chart
