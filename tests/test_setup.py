@@ -47,7 +47,8 @@ def test_constraints_pin_every_dependency(root: Path) -> None:
             name, version = line.split("==", 1)
             pins[name.strip().lower().replace("_", "-")] = version
     project = pyproject(root)["project"]
-    wanted = _names(project["dependencies"]) | _names(project["optional-dependencies"]["test"])
+    extras = project["optional-dependencies"]
+    wanted = _names(project["dependencies"]) | _names(extras["test"]) | _names(extras["browser"])
     missing = {n for n in wanted if n.replace("_", "-") not in pins}
     assert missing == set(), "run 'make lock' after changing dependencies"
 
