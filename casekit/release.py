@@ -9,6 +9,10 @@ the files that install it. It never contains
 * an **answer sheet** (any file whose name matches :data:`ANSWER_SHEET_PATTERNS`, such as
   the answer sheets that ``casekit cases variants`` writes for the instructor).
 
+Its ``Makefile`` is the course's cut down by :func:`student_makefile` to ``make lab`` (with
+``help`` and ``clean``): the other targets need ``tests/`` or ``solutions/``. The README's
+parts for instructors sit between instructor-note markers and are stripped like any note.
+
 The release is written to a temporary folder first, then :func:`scan` reads every file
 of it; only a clean release is moved to ``OUT``. A problem leaves ``OUT`` untouched.
 
@@ -65,6 +69,7 @@ __all__ = [
     "scan",
     "strip_instructor_notes",
     "strip_markdown_notes",
+    "student_makefile",
 ]
 
 #: The cell tag of an instructor note.
@@ -88,6 +93,10 @@ RELEASE_ITEMS = (
     "LICENSE.md",
     "LICENSE.txt",
 )
+
+#: The ``make`` targets a student release offers (with whatever they need); the others
+#: run tests, rebuild exercises from solutions or time things, and cannot work there.
+STUDENT_TARGETS = ("help", "lab", "clean")
 
 #: File names (case-insensitive glob patterns) of answer sheets; never released.
 ANSWER_SHEET_PATTERNS = (
@@ -245,6 +254,76 @@ def strip_markdown_notes(text: str, name: str = "file") -> str:
     return "\n".join(out).rstrip("\n") + "\n"
 
 
+# --- the student Makefile ------------------------------------------------------------------
+
+_RULE = re.compile(r"^(?P<targets>[^\s#:=][^:=]*?)\s*:(?![=:])\s*(?P<needs>[^;#]*)")
+_MAKE_TARGET = re.compile(r"\bmake\s+([\w.-]+)")
+
+_STUDENT_HEADER = """\
+# casekit, the student release: one command sets everything up.
+#   make lab    - a virtual environment with the course, then JupyterLab on the start page
+# It installs the versions the course was tested with (constraints.txt). Needs make and
+# python3 with its venv module (on Debian/Ubuntu: apt-get install python3-venv)."""
+
+
+def student_makefile(text: str, targets: Iterable[str] = STUDENT_TARGETS) -> str:
+    """The course's Makefile cut down to the targets a student release can run.
+
+    Keeps the rules of ``targets`` and of every file they depend on (the virtual
+    environment), the variables and the comments of kept paragraphs; drops the other
+    rules with their comments, their names from ``.PHONY`` and their lines from the
+    ``help`` text. The first paragraph (the file's introduction) is replaced by one for
+    students.
+
+    Parameters
+    ----------
+    text : str
+        The course's Makefile.
+    targets : iterable of str
+        The targets to keep.
+    """
+    paragraphs = text.strip("\n").split("\n\n")
+    rules: dict[str, list[str]] = {}
+    for paragraph in paragraphs:
+        for line in paragraph.split("\n"):
+            match = _RULE.match(line)
+            if match and not line.startswith("\t"):
+                for target in match["targets"].split():
+                    rules[target] = match["needs"].replace("|", " ").split()
+    kept = set()
+    todo = [t for t in targets if t in rules]
+    while todo:
+        target = todo.pop()
+        if target not in kept:
+            kept.add(target)
+            todo.extend(n for n in rules.get(target, []) if n in rules)
+    out = [_STUDENT_HEADER]
+    for paragraph in paragraphs[1:] if paragraphs[0].startswith("#") else paragraphs:
+        lines, had_rule, kept_rule, dropping = [], False, False, False
+        for line in paragraph.split("\n"):
+            match = None if line.startswith("\t") else _RULE.match(line)
+            if match and match["targets"].strip() == ".PHONY":
+                had_rule = True
+                names = [n for n in match["needs"].split() if n in kept]
+                if names:
+                    kept_rule = True
+                    lines.append(f".PHONY: {' '.join(names)}")
+                continue
+            if match:
+                had_rule = True
+                dropping = not any(t in kept for t in match["targets"].split())
+                kept_rule = kept_rule or not dropping
+            elif not line.startswith("\t"):
+                dropping = False
+            mentioned = _MAKE_TARGET.findall(line) if line.lstrip().startswith(("#", "@")) else []
+            if dropping or any(name not in kept for name in mentioned):
+                continue
+            lines.append(line)
+        if lines and (kept_rule or not had_rule):
+            out.append("\n".join(lines))
+    return "\n\n".join(out) + "\n"
+
+
 # --- what is released ----------------------------------------------------------------------
 
 
@@ -330,6 +409,9 @@ def build(
                 except MarkerError as exc:
                     raise ReleaseError(str(exc)) from None
                 notebooks.write(nb, target)
+            elif relative.as_posix() == "Makefile":
+                text = (root / relative).read_text(encoding="utf-8")
+                target.write_text(student_makefile(text), encoding="utf-8")
             elif relative.suffix == ".md":
                 text = (root / relative).read_text(encoding="utf-8")
                 try:

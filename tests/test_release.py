@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -125,6 +127,86 @@ def test_the_course_release_is_clean_and_complete(tmp_path: Path, root: Path) ->
         [sys.executable, "-c", code, *names], cwd=out, check=True, capture_output=True, text=True
     )
     assert Path(done.stdout.strip()).resolve().is_relative_to(out.resolve())
+    # What the bundle tells students matches what it holds.
+    readme = (out / "README.md").read_text(encoding="utf-8")
+    for absent in ("solutions/", "tests/", "casekit grade", "casekit release", "make bench"):
+        assert absent not in readme, absent
+    assert "exercises/" in readme and "make lab" in readme
+    assert _make_targets(out / "Makefile") == set(release.STUDENT_TARGETS)
+
+
+def _make_targets(makefile: Path) -> set[str]:
+    """The targets ``make`` offers (not files), from make's own database."""
+    database = subprocess.run(
+        ["make", "-pRrq", "-f", makefile.name, ":"],
+        cwd=makefile.parent,
+        capture_output=True,
+        text=True,
+    ).stdout
+    phony = re.search(r"^\.PHONY: (.*)$", database, re.MULTILINE)
+    rules = set(re.findall(r"^([\w-]+):(?!=)", database, re.MULTILINE))
+    return rules - {"Makefile"} | set(phony.group(1).split() if phony else ())
+
+
+MAKEFILE = """\
+# Intro: make lab, make test.
+#   make test - the tests
+
+PYTHON ?= python3
+VENV ?= .venv
+
+.PHONY: help lab test clean
+
+help:
+\t@echo "make lab   the course"
+\t@echo "make test  the tests"
+
+$(VENV)/ready: | $(VENV)/bin
+\ttouch $@
+
+$(VENV)/bin:
+\tmkdir -p $@
+
+$(VENV)/tools: $(VENV)/bin
+\ttouch $@
+
+lab: $(VENV)/ready
+\t@echo lab
+
+# The tests need tests/.
+test: $(VENV)/tools
+\tpytest tests
+
+clean:
+\trm -rf $(VENV)
+
+# Browser tests
+.PHONY: test-browser
+
+test-browser: $(VENV)/tools
+\tpytest tests/browser
+"""
+
+
+def test_the_student_makefile_offers_only_what_works(tmp_path: Path) -> None:
+    if shutil.which("make") is None:
+        pytest.skip("make is not installed")
+    (tmp_path / "Makefile").write_text(release.student_makefile(MAKEFILE))
+    text = (tmp_path / "Makefile").read_text()
+    assert _make_targets(tmp_path / "Makefile") == {"help", "lab", "clean"}
+    assert "$(VENV)/ready:" in text and "$(VENV)/bin:" in text, "what lab needs is kept"
+    assert "tools" not in text and "tests" not in text and "Browser" not in text
+    assert "make test" not in text and 'make lab   the course"' in text
+    done = subprocess.run(["make", "lab"], cwd=tmp_path, capture_output=True, text=True)
+    assert done.returncode == 0 and done.stdout.strip().endswith("lab"), done.stderr
+    assert (tmp_path / ".venv" / "ready").exists()
+
+
+def test_a_released_makefile_is_the_student_one(course: Path, tmp_path: Path) -> None:
+    (course / "Makefile").write_text(MAKEFILE)
+    release.build(tmp_path / "release", root=course, progress=False)
+    released = (tmp_path / "release" / "Makefile").read_text()
+    assert released == release.student_makefile(MAKEFILE)
 
 
 LEAKS = {
