@@ -13,5 +13,10 @@ def run() -> list[Result]:
     return [
         *widget_callback("RetentionExplorer.retention", explorer.retention, [0.7, 0.85, 0.9]),
         *widget_callback("RetentionExplorer.margin", explorer.margin, [800.0, 1_200.0, 2_000.0]),
+        *widget_callback(
+            "RetentionExplorer.acquisition_cost",
+            explorer.acquisition_cost,
+            [1_000.0, 1_500.0, 2_500.0],
+        ),
         *widget_callback("FirstWidget.retention", first.retention, [0.6, 0.8, 0.9]),
     ]
