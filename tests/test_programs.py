@@ -435,6 +435,36 @@ def test_fair_estimate_recovers_the_planted_club_effect() -> None:
     assert did.lift < matched.lift < naive.lift
 
 
+def _largest_planted_retention_effect() -> float:
+    """The most the club can raise anyone's chance of buying again in the next year.
+
+    The generator multiplies a member's drop-out hazard by CLUB_HAZARD_MULT (m) and their
+    purchase rate by 1 + CLUB_RATE_LIFT (1 + l). A customer who stays a year with
+    probability S without the club stays with probability S**m with it (proportional
+    hazards), and buys at least once with probability 1 - exp(-x) at an expected x
+    purchases a year. The club's effect on "bought again" is then
+    S**m (1 - exp(-(1 + l) x)) - S (1 - exp(-x)); its largest value over every S and x
+    bounds the planted effect for any customer (about six points).
+    """
+    m, lift = cedar_lane.CLUB_HAZARD_MULT, cedar_lane.CLUB_RATE_LIFT
+    stay = np.linspace(0.001, 0.999, 999)[:, None]
+    rate = np.geomspace(1e-3, 50, 2_000)[None, :]
+    effect = stay**m * -np.expm1(-(1 + lift) * rate) - stay * -np.expm1(-rate)
+    return float(effect.max())
+
+
+@pytest.mark.parametrize("year", [2023, 2024])
+def test_the_naive_retention_gap_is_far_above_the_planted_retention_effect(year: int) -> None:
+    # The club does keep members (hazard x 0.85), but better customers join: the gap
+    # between members' and non-members' retention is mostly self-selection.
+    bound = _largest_planted_retention_effect()
+    assert 0.05 < bound < 0.07  # a hand check: S**0.85 - S peaks at 0.060 (S = 0.85**(1/0.15))
+    customers, transactions, events = cedar()
+    kpis = programs.club_kpis(customers, transactions, events, year=year, admin_cost=0.0)
+    gap = kpis["member_retention"] - kpis["non_member_retention"]
+    assert gap > 3 * bound
+
+
 def test_evaluation_agrees_with_the_data_notes_second_implementation() -> None:
     # casekit.world.effects measures the same club effect with its own code for the
     # instructor notes of datasets/README.md.
