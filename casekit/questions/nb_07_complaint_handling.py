@@ -18,6 +18,43 @@ PROBLEM_REASONS = ("product problem", "late or missing delivery")
 TRIAGE_STANDARDS = {"low": 24, "medium": 24, "high": 4}
 
 
+#: A small desk's complaint log, made by hand for the exercises: the course data record no
+#: reopening and no complaint handler, so the reopen rate and the consistency between
+#: agents are practised here. Columns: complaint, agent, days to close, satisfaction
+#: with the handling (1-5), reopened (the customer came back about the same problem).
+DESK_LOG_ROWS = (
+    ("D01", "Ana", 2.0, 5, False),
+    ("D02", "Ana", 3.0, 4, False),
+    ("D03", "Ana", 2.5, 5, False),
+    ("D04", "Ana", 4.0, 4, False),
+    ("D05", "Ben", 3.0, 4, False),
+    ("D06", "Ben", 5.0, 3, True),
+    ("D07", "Ben", 4.0, 4, False),
+    ("D08", "Ben", 3.5, 4, False),
+    ("D09", "Cris", 1.0, 2, True),
+    ("D10", "Cris", 0.5, 3, False),
+    ("D11", "Cris", 1.0, 2, True),
+    ("D12", "Cris", 1.5, 1, True),
+)
+
+
+def desk_log() -> pd.DataFrame:
+    """The hand-made desk log of the exercises (a fresh copy)."""
+    return pd.DataFrame(
+        DESK_LOG_ROWS,
+        columns=["complaint_id", "agent", "resolution_days", "satisfaction_after", "reopened"],
+    )
+
+
+def _reopen_by_agent(params: Mapping[str, Any]) -> pd.Series:
+    return cx.flag_rate(desk_log(), flag="reopened", by="agent")
+
+
+def _satisfaction_spread(params: Mapping[str, Any]) -> float:
+    table = cx.consistency(desk_log(), value="satisfaction_after", by="agent", min_cases=4)
+    return table.attrs["test"]["spread"]
+
+
 @cache
 def _table(name: str) -> pd.DataFrame:
     return datasets.load(name)
@@ -236,5 +273,21 @@ QUESTIONS = [
         hint="Follow the steps: thank, acknowledge the problem in the customer's words, say what "
         "you will do and by when, put it right, say what changes so it does not happen again, "
         "and how to reach you.",
+    ),
+    Question(
+        "q14",
+        kind="series",
+        expected=_reopen_by_agent,
+        atol=1e-6,
+        rtol=0.0,
+        hint="Reopened cases / cases, for each agent: cx.flag_rate with by='agent'.",
+    ),
+    Question(
+        "q15",
+        expected=_satisfaction_spread,
+        atol=1e-6,
+        rtol=0.0,
+        hint="The mean satisfaction of each agent's cases, then the highest minus the lowest "
+        "(cx.consistency reports it as 'spread'; each agent has only four cases).",
     ),
 ]

@@ -81,6 +81,31 @@ def _changed_plan(params: Mapping[str, Any]) -> pd.DataFrame:
     return strategy.schedule(tasks)
 
 
+#: Harbor Spa's CRM implementation steps, shuffled, for the ordering question: step,
+#: what it is, and the step that must be done before it (the steps of source 002).
+IMPLEMENTATION_STEPS = (
+    ("A", "Run the first phase: members' bookings and reminders", "E"),
+    ("B", "Decide the goal: improve the booking process, or change it", ""),
+    ("C", "Free the front-desk team's time for the project and train them", "F"),
+    ("D", "Appoint a project manager from the front desk, not from IT", "B"),
+    ("E", "Define the KPIs and measure them before anything goes live", "C"),
+    ("F", "Win the owner's sponsorship: the budget, and the manager introduced to staff", "D"),
+)
+
+
+def implementation_steps() -> pd.DataFrame:
+    """Harbor Spa's implementation steps (a fresh copy), columns step, name, after."""
+    return pd.DataFrame(IMPLEMENTATION_STEPS, columns=["step", "name", "after"])
+
+
+def _step_order(params: Mapping[str, Any]) -> list[str]:
+    steps = implementation_steps()
+    plan = strategy.schedule(
+        steps.assign(weeks=1).rename(columns={"step": "task", "after": "depends_on"})
+    )
+    return plan.sort_values("earliest_start", kind="stable")["task"].tolist()
+
+
 QUESTIONS = [
     Question(
         "q1",
@@ -180,5 +205,12 @@ QUESTIONS = [
             ),
         },
         hint="Weigh cost, time and risk against fit and control, with this notebook's numbers.",
+    ),
+    Question(
+        "q13",
+        kind="sequence",
+        expected=_step_order,
+        hint="Start with the step that needs nothing before it, then at each turn take the "
+        "step whose 'after' is the one just placed.",
     ),
 ]
