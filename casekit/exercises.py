@@ -19,11 +19,12 @@ In markdown cells, text between ``<!-- BEGIN SOLUTION -->`` and ``<!-- END SOLUT
 (each on a line of its own) is replaced by a prompt line. A markdown cell that holds
 nothing but solution blocks (a model answer shown after the learner's answer cell) is
 left out of the exercise altogether: a lone prompt there would invite the learner to
-write in the wrong place. Instructor notes (cells tagged
-``instructor`` and passages between instructor-note markers, see :mod:`casekit.release`)
-are left out. Exercises are stored without outputs or execution counts. A marker that is
-left open, nested or unmatched is an error naming the notebook and the cell, and nothing
-is written.
+write in the wrong place. nbval's ``# NBVAL_CHECK_OUTPUT`` and ``# NBVAL_IGNORE_OUTPUT``
+lines are dropped too: an exercise has no stored output to compare. Instructor notes
+(cells tagged ``instructor`` and passages between instructor-note markers, see
+:mod:`casekit.release`) are left out. Exercises are stored without outputs or execution
+counts. A marker that is left open, nested or unmatched is an error naming the notebook
+and the cell, and nothing is written.
 """
 
 from __future__ import annotations
@@ -58,6 +59,8 @@ _MARKERS = {
     ),
 }
 _ANY_MARKER = re.compile(r"(#|<!--)\s*(BEGIN|END)\s+SOLUTION", re.IGNORECASE)
+#: nbval's output-comparison comments: meaningless in an exercise, which has no outputs.
+_NBVAL_OUTPUT_MARKER = re.compile(r"^\s*#\s*NBVAL_(CHECK|IGNORE)_OUTPUT\s*$")
 
 
 class MarkerError(ValueError):
@@ -170,6 +173,9 @@ def build_notebook(solution: NotebookNode, name: str = "notebook") -> NotebookNo
             replaced = _replace_blocks(cell.source, cell.cell_type, where)
             if cell.cell_type == "markdown" and _only_prompts(cell.source, replaced):
                 continue
+            if cell.cell_type == "code":
+                lines = replaced.split("\n")
+                replaced = "\n".join(x for x in lines if not _NBVAL_OUTPUT_MARKER.match(x))
             cell.source = replaced
         elif _ANY_MARKER.search(cell.source):
             raise MarkerError(f"{where}: solution markers are not allowed in a raw cell")

@@ -175,3 +175,14 @@ def test_repository_exercises_have_no_lone_prompt_cell(root: Path) -> None:
         for index, cell in enumerate(notebooks.read(path).cells, start=1):
             lone = cell.cell_type == "markdown" and cell.source.strip() == exercises.MARKDOWN_PROMPT
             assert not lone, f"{path.name}, cell {index}: a prompt with no question"
+
+
+def test_nbval_output_markers_are_dropped() -> None:
+    source = (
+        "# NBVAL_CHECK_OUTPUT\n# BEGIN SOLUTION\nq4 = 2\nprint(q4)\n# END SOLUTION\n"
+        'ck.check("q4", q4)'
+    )
+    other = "#  NBVAL_IGNORE_OUTPUT\nx = 1  # NBVAL_CHECK_OUTPUT stays: not a marker line"
+    built = exercises.build_notebook(solution_notebook(new_code_cell(source), new_code_cell(other)))
+    assert built.cells[0].source == '# YOUR CODE HERE\nq4 = ...\nck.check("q4", q4)'
+    assert built.cells[1].source == "x = 1  # NBVAL_CHECK_OUTPUT stays: not a marker line"
