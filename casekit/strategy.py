@@ -80,6 +80,7 @@ __all__ = [
     "STRATEGIES",
     "RankStability",
     "WeightsNormalisedWarning",
+    "attach_kpis",
     "cedar_lane_evidence",
     "critical_path",
     "crm_value",
@@ -921,7 +922,7 @@ def flip_points(
 
     >>> s = pd.DataFrame({"X": [4, 2], "Y": [2, 5]}, index=["A", "B"])
     >>> flips = flip_points(s, {"X": 0.7, "Y": 0.3})
-    >>> round(flips.loc["X", "flip_down"], 6), flips.loc["X", "rival_down"]
+    >>> float(round(flips.loc["X", "flip_down"], 6)), flips.loc["X", "rival_down"]
     (0.6, 'B')
     """
     frame = _as_scores(scores, scale)
@@ -1811,7 +1812,11 @@ def critical_path(plan: pd.DataFrame) -> list[str]:
 
 
 def gantt_chart(plan: pd.DataFrame, *, title: str = "CRM implementation roadmap") -> alt.Chart:
-    """A Gantt chart of a :func:`schedule`: one bar per task, critical tasks in vermillion."""
+    """A Gantt chart of a :func:`schedule`: one bar per task, critical tasks in vermillion.
+
+    When the plan carries its phases' KPIs (:func:`attach_kpis`), each bar's tooltip
+    lists the KPIs of its phase.
+    """
     check_columns("plan", plan, ["task", "start_date", "finish_date", "slack", "critical", "weeks"])
     data = plan.copy()
     if "name" not in data:
@@ -1822,25 +1827,24 @@ def gantt_chart(plan: pd.DataFrame, *, title: str = "CRM implementation roadmap"
     data["label"] = data["task"] + "  " + data["name"]
     data["path"] = np.where(data["critical"], "critical path", "has slack")
     data["finish_shown"] = data["finish_date"] - pd.Timedelta(days=1)
+    with_kpis = "kpis" in data
+    kpi_tooltip = [alt.Tooltip("kpis:N", title="Phase KPIs")] if with_kpis else []
+    columns = [
+        "label",
+        "task",
+        "name",
+        "phase",
+        "owner",
+        "weeks",
+        "slack",
+        "path",
+        "start_date",
+        "finish_date",
+        "finish_shown",
+        *(["kpis"] if with_kpis else []),
+    ]
     return (
-        alt.Chart(
-            data[
-                [
-                    "label",
-                    "task",
-                    "name",
-                    "phase",
-                    "owner",
-                    "weeks",
-                    "slack",
-                    "path",
-                    "start_date",
-                    "finish_date",
-                    "finish_shown",
-                ]
-            ],
-            title=title,
-        )
+        alt.Chart(data[columns], title=title)
         .mark_bar(cornerRadius=2)
         .encode(
             x=alt.X("start_date:T", title="Date", axis=alt.Axis(format="%d %b %Y")),
@@ -1863,6 +1867,7 @@ def gantt_chart(plan: pd.DataFrame, *, title: str = "CRM implementation roadmap"
                 alt.Tooltip("start_date:T", title="Starts", format="%d %b %Y"),
                 alt.Tooltip("finish_shown:T", title="Ends", format="%d %b %Y"),
                 alt.Tooltip("slack:Q", title="Slack (weeks)"),
+                *kpi_tooltip,
             ],
         )
         .properties(width=460, height=18 * len(data) + 20)
@@ -1909,3 +1914,86 @@ def phase_kpis(phase: str | None = None) -> pd.DataFrame:
     if phase not in phases:
         raise ValueError(f"phase must be one of {phases}, got {phase!r}")
     return table[table["phase"] == phase].reset_index(drop=True)
+
+
+def attach_kpis(plan: pd.DataFrame, kpis: pd.DataFrame) -> pd.DataFrame:
+    """Attach key performance indicators to the phases of any plan, checking the match.
+
+    The implementation steps of the notes (source 002) ask for KPI metrics, and the
+    phased approach asks for each phase to show whether it worked, so every phase of a
+    plan should have at least one KPI, and every KPI should belong to a phase of the
+    plan. Both are checked; a mismatch is an error that names the phases and KPIs.
+
+    Parameters
+    ----------
+    plan : pandas.DataFrame
+        Tasks with a ``phase`` column: a task list for :func:`schedule`, or its result.
+    kpis : pandas.DataFrame
+        Columns ``phase`` and ``kpi``, and optionally ``target``: one row per KPI (as
+        :func:`phase_kpis`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy of ``plan`` with ``kpi_count`` (KPIs of the task's phase) and ``kpis``
+        (the phase's KPIs as one text, "KPI (target); ..."), which
+        :func:`gantt_chart` shows in its tooltip. ``attrs["kpis"]`` holds the KPI table.
+
+    Raises
+    ------
+    ValueError
+        If a phase of the plan has no KPI, or a KPI names a phase the plan does not
+        have (both named), or a column is missing or empty.
+
+    Examples
+    --------
+    >>> tasks = pd.DataFrame(
+    ...     {"task": ["A", "B"], "phase": ["pilot", "roll-out"], "weeks": [2, 3],
+    ...      "depends_on": ["", "A"]}
+    ... )
+    >>> kpis = pd.DataFrame(
+    ...     {"phase": ["pilot", "roll-out"], "kpi": ["users active", "cases logged"]}
+    ... )
+    >>> attach_kpis(tasks, kpis)[["task", "kpi_count", "kpis"]].to_dict("list")
+    {'task': ['A', 'B'], 'kpi_count': [1, 1], 'kpis': ['users active', 'cases logged']}
+    """
+    frame = check_columns("plan", plan, ["phase"])
+    check_nonempty("plan", frame)
+    table = check_columns("kpis", kpis, ["phase", "kpi"])
+    check_nonempty("kpis", table)
+    for name, data in (("plan", frame), ("kpis", table)):
+        blank = data["phase"].isna() | (data["phase"].astype(str).str.strip() == "")
+        if blank.any():
+            raise ValueError(
+                f"{name}['phase'] must name a phase in every row; "
+                f"rows {np.flatnonzero(blank).tolist()} do not"
+            )
+    if (table["kpi"].isna() | (table["kpi"].astype(str).str.strip() == "")).any():
+        raise ValueError("kpis['kpi'] must describe a KPI in every row")
+    phases = list(dict.fromkeys(frame["phase"].astype(str)))
+    kpi_phases = table["phase"].astype(str)
+    without = [p for p in phases if p not in set(kpi_phases)]
+    unknown = sorted(set(kpi_phases) - set(phases))
+    problems = []
+    if without:
+        problems.append(f"phases without a KPI: {without}")
+    if unknown:
+        stray = table.loc[kpi_phases.isin(unknown), "kpi"].astype(str).tolist()
+        problems.append(f"KPIs for phases the plan does not have: {unknown} (KPIs {stray})")
+    if problems:
+        raise ValueError("; ".join(problems) + f". The plan's phases are {phases}")
+    has_target = "target" in table
+    texts = [
+        f"{k} ({t})" if has_target and pd.notna(t) and str(t).strip() else str(k)
+        for k, t in zip(
+            table["kpi"], table["target"] if has_target else [None] * len(table), strict=True
+        )
+    ]
+    listed = pd.Series(texts, index=table.index).groupby(kpi_phases).agg("; ".join)
+    counted = kpi_phases.value_counts()
+    out = frame.copy()
+    key = out["phase"].astype(str)
+    out["kpi_count"] = key.map(counted).astype(int)
+    out["kpis"] = key.map(listed)
+    out.attrs["kpis"] = table.reset_index(drop=True)
+    return out

@@ -630,6 +630,63 @@ def test_flip_points_for_chosen_criteria_are_those_rows_of_the_full_table() -> N
         strategy.flip_points(scores, weights, criteria="ease_of_use")
 
 
+def test_attach_kpis_to_a_plan_of_ones_own_by_hand() -> None:
+    tasks = pd.DataFrame(
+        {
+            "task": ["A", "B", "C"],
+            "phase": ["pilot", "pilot", "roll-out"],
+            "weeks": [2, 1, 3],
+            "depends_on": ["", "A", "B"],
+        }
+    )
+    kpis = pd.DataFrame(
+        {
+            "phase": ["roll-out", "pilot", "roll-out"],
+            "kpi": ["cases logged", "users active weekly", "duplicates"],
+            "target": [">= 90 %", ">= 80 %", None],
+        }
+    )
+    plan = strategy.schedule(strategy.attach_kpis(tasks, kpis))
+    by_task = plan.set_index("task")
+    assert by_task["kpi_count"].to_dict() == {"A": 1, "B": 1, "C": 2}
+    assert by_task.loc["A", "kpis"] == "users active weekly (>= 80 %)"
+    assert by_task.loc["C", "kpis"] == "cases logged (>= 90 %); duplicates"
+    # the Gantt tooltip carries them
+    spec = strategy.gantt_chart(plan).to_dict()
+    assert {"field": "kpis", "type": "nominal", "title": "Phase KPIs"} in spec["encoding"][
+        "tooltip"
+    ]
+    rows = next(iter(spec["datasets"].values()))
+    assert {r["task"]: r["kpis"] for r in rows}["C"] == "cases logged (>= 90 %); duplicates"
+    # without KPIs the tooltip has no KPI line
+    plain = strategy.gantt_chart(strategy.schedule(tasks)).to_dict()
+    assert all(t["field"] != "kpis" for t in plain["encoding"]["tooltip"])
+
+
+def test_attach_kpis_names_phases_without_a_kpi_and_kpis_of_unknown_phases() -> None:
+    tasks = pd.DataFrame(
+        {"task": ["A", "B"], "phase": ["pilot", "roll-out"], "weeks": [1, 1], "depends_on": ""}
+    )
+    only_pilot = pd.DataFrame({"phase": ["pilot"], "kpi": ["users active"]})
+    with pytest.raises(ValueError, match=r"phases without a KPI: \['roll-out'\]"):
+        strategy.attach_kpis(tasks, only_pilot)
+    stray = pd.DataFrame(
+        {"phase": ["pilot", "roll-out", "Review"], "kpi": ["users", "cases", "retention"]}
+    )
+    with pytest.raises(ValueError, match=r"phases the plan does not have: \['Review'\].*retention"):
+        strategy.attach_kpis(tasks, stray)
+    with pytest.raises(ValueError, match="phase"):
+        strategy.attach_kpis(tasks.drop(columns="phase"), only_pilot)
+    with pytest.raises(ValueError, match="kpi"):
+        strategy.attach_kpis(tasks, only_pilot.drop(columns="kpi"))
+    # Kestrel's own table fits Kestrel's roadmap exactly
+    plan = strategy.attach_kpis(strategy.kestrel_roadmap(), strategy.phase_kpis())
+    assert (plan["kpi_count"] >= 1).all()
+    assert plan["kpi_count"].sum() == sum(
+        (strategy.phase_kpis()["phase"] == p).sum() for p in plan["phase"]
+    )
+
+
 def test_kestrel_data_is_consistent() -> None:
     scores = strategy.kestrel_vendor_scores()
     assert list(scores.columns) == list(strategy.SELECTION_CRITERIA)
