@@ -1674,6 +1674,25 @@ def tracking_chart(table: pd.DataFrame, *, time_unit: str = "weeks") -> alt.Laye
     return (lines + rule).properties(title="Tracking cumulative repeat purchases")
 
 
+def _alive_curve(model: BGNBD, x: int, age: float, points: int = 60) -> pd.DataFrame:
+    """The line of :func:`probability_alive_chart`: P(alive) on a grid of recencies.
+
+    With no repeat purchase the BG/NBD counts the customer as alive, whatever the age.
+    """
+    n = check_integer("points", points, minimum=2)
+    if x == 0:
+        return pd.DataFrame({"recency": [0.0, age], "probability_alive": [1.0, 1.0]})
+    grid = np.linspace(0.0, age, n)
+    grid[0] = min(age / (10 * n), grid[1] / 2)
+    return pd.DataFrame(
+        {"recency": grid, "probability_alive": model.probability_alive(x, grid, age)}
+    )
+
+
+def _alive_title(x: int, age: float, unit: str = "week") -> str:
+    return f"P(alive) for {x} repeat purchases, customer age {age:.0f} {unit}s"
+
+
 def probability_alive_chart(
     model: BGNBD,
     frequency: int,
@@ -1690,15 +1709,7 @@ def probability_alive_chart(
     """
     x = check_integer("frequency", frequency, minimum=0)
     age = check_number("T", T, minimum=0, min_inclusive=False)
-    n = check_integer("points", points, minimum=2)
-    grid = np.linspace(0.0, age, n) if x > 0 else np.zeros(1)
-    if x > 0:
-        grid[0] = min(age / (10 * n), grid[1] / 2)
-    data = pd.DataFrame(
-        {"recency": grid, "probability_alive": model.probability_alive(x, grid, age)}
-    )
-    if x == 0:
-        data = pd.DataFrame({"recency": [0.0, age], "probability_alive": [1.0, 1.0]})
+    data = _alive_curve(model, x, age, points)
     unit = time_unit.rstrip("s")
     line = (
         alt.Chart(data)
@@ -1717,7 +1728,7 @@ def probability_alive_chart(
             ],
         )
     )
-    title = f"P(alive) for {x} repeat purchases, customer age {age:.0f} {unit}s"
+    title = _alive_title(x, age, unit)
     if recency is None:
         return alt.layer(line).properties(title=title)
     r = check_number("recency", recency, minimum=0, maximum=age)

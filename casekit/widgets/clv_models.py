@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import ipywidgets as widgets
 
-from casekit import clv_models
-from casekit.widgets import LAYOUT, STYLE, int_slider, show_chart
+from casekit import charts, clv_models
+from casekit.widgets import LAYOUT, STYLE, int_slider
 
 __all__ = ["PROFILES", "AliveExplorer"]
 
@@ -65,6 +67,9 @@ class AliveExplorer(widgets.VBox):
         self.summary = widgets.HTML()
         self.chart = widgets.Output()
         self._applying = False
+        # the compiled chart of the first draw; later draws swap its data and title
+        self._template: dict[str, Any] | None = None
+        self._sources: tuple[str, str] = ("", "")
         self.profile.observe(self._apply_profile, names="value")
         for control in (self.frequency, self.age, self.recency, self.horizon):
             control.observe(self._update, names="value")
@@ -134,8 +139,51 @@ class AliveExplorer(widgets.VBox):
                 else ""
             )
         )
-        chart = clv_models.probability_alive_chart(self.model, x, age, recency=t_x)
-        show_chart(self.chart, chart)
+        self._draw(x, t_x, age, alive)
+
+    def _draw(self, x: int, t_x: float, age: float, alive: float) -> None:
+        """Show :func:`casekit.clv_models.probability_alive_chart` for this customer.
+
+        The chart's layout never changes, only its curve, its dot and its title: it is
+        built and compiled to Vega once, and later draws replace those three in the
+        compiled spec (building and compiling took most of a slider move's time).
+        """
+        if self._template is None:
+            spec = clv_models.probability_alive_chart(self.model, x, age, recency=t_x).to_dict(
+                validate=False
+            )
+            self._sources = tuple(layer["data"]["name"] for layer in spec["layer"])
+            self._template = charts.render(spec, svg=False)
+            self._show(self._template)
+            return
+        curve = clv_models._alive_curve(self.model, x, age)
+        values = {
+            self._sources[0]: [
+                {"recency": float(r), "probability_alive": float(p)}
+                for r, p in zip(curve["recency"], curve["probability_alive"], strict=True)
+            ],
+            self._sources[1]: [{"recency": float(t_x), "probability_alive": float(alive)}],
+        }
+        vega = self._template[charts.VEGA_MIMETYPE]
+        data = [
+            {**entry, "values": values[entry["name"]]} if entry["name"] in values else entry
+            for entry in vega["data"]
+        ]
+        title = clv_models._alive_title(x, age)
+        self._show(
+            {
+                **self._template,
+                charts.VEGA_MIMETYPE: {
+                    **vega,
+                    "data": data,
+                    "title": {**vega["title"], "text": title},
+                },
+                "text/plain": f"<Chart: {title}>",
+            }
+        )
+
+    def _show(self, bundle: dict[str, Any]) -> None:
+        self.chart.outputs = ({"output_type": "display_data", "data": bundle, "metadata": {}},)
 
     def _set_own_profile(self) -> None:
         if self.profile.value != "(your own)":

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import re
+
 import pytest
 
-from casekit import charts
+from casekit import charts, clv_models
 from casekit.clv_models import BGNBD
 from casekit.widgets import chart_bundle
 from casekit.widgets.clv_models import PROFILES, AliveExplorer
@@ -76,3 +79,34 @@ def test_horizon_changes_expected_purchases_only(explorer: AliveExplorer) -> Non
 def test_model_type_is_checked() -> None:
     with pytest.raises(TypeError, match="BGNBD"):
         AliveExplorer(model="paper")
+
+
+def _without_dataset_names(vega: dict) -> dict:
+    # Altair names a dataset by a hash of its values; number the names in order instead
+    text = json.dumps(vega, sort_keys=True)
+    for i, name in enumerate(dict.fromkeys(re.findall(r"data-[0-9a-f]{32}", text))):
+        text = text.replace(name, f"dataset-{i}")
+    return json.loads(text)
+
+
+@pytest.mark.parametrize(
+    "moves",
+    [
+        {"recency": 12.0},
+        {"frequency": 0},
+        {"age": 60.0, "frequency": 7, "recency": 50.0},
+    ],
+)
+def test_a_redraw_is_the_chart_compiled_afresh(explorer: AliveExplorer, moves: dict) -> None:
+    # the explorer swaps data and title inside the chart compiled on its first draw; the
+    # result must be what building and compiling the chart from scratch gives
+    for name, value in moves.items():
+        getattr(explorer, name).value = value
+    r = explorer.result
+    chart = clv_models.probability_alive_chart(PAPER, r["frequency"], r["T"], recency=r["recency"])
+    fresh = charts.render(chart.to_dict(validate=False), svg=False)
+    shown = explorer.chart.outputs[0]["data"]
+    assert shown["text/plain"] == fresh["text/plain"]
+    assert _without_dataset_names(shown[charts.VEGA_MIMETYPE]) == _without_dataset_names(
+        fresh[charts.VEGA_MIMETYPE]
+    )
