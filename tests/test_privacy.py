@@ -50,6 +50,13 @@ def test_a_plain_hash_is_undone_by_trying_every_id_a_keyed_one_is_not() -> None:
     guesses = {hashlib.sha256(f"CL{i:05d}".encode()).hexdigest(): i for i in range(100_000)}
     assert guesses[target] == 4242
     keyed = privacy.pseudonym(["CL04242"], KEY, length=64).iloc[0]
+    # The same search finds the keyed pseudonym only with the key. Without it (no key, or
+    # a wrong one) no candidate matches; this fails if the key were ignored.
+    candidates = [f"CL{i:05d}" for i in range(100_000)]
+    with_key = privacy.pseudonym(candidates, KEY, length=64)
+    wrong_key = privacy.pseudonym(candidates, "another-key-not-secret-either", length=64)
+    assert with_key.tolist().index(keyed) == 4242
+    assert keyed not in set(wrong_key)
     assert keyed not in guesses
 
 
