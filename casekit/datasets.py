@@ -329,7 +329,9 @@ def write_table(
     return target
 
 
-def generate(seed: int = DEFAULT_SEED, out: str | os.PathLike[str] | None = None) -> list[Path]:
+def generate(
+    seed: int = DEFAULT_SEED, out: str | os.PathLike[str] | None = None, *, progress: bool = False
+) -> list[Path]:
     """Write the synthetic world's tables and ``README.md`` into ``out``.
 
     With the default seed this reproduces the committed files byte for byte. The real
@@ -341,6 +343,8 @@ def generate(seed: int = DEFAULT_SEED, out: str | os.PathLike[str] | None = None
         Non-negative integer seed of the world (default :data:`DEFAULT_SEED`).
     out : path-like, optional
         Folder to write into (created if needed); default :func:`data_dir`.
+    progress : bool
+        Show a progress bar (building the world, each table, the README).
 
     Returns
     -------
@@ -352,12 +356,24 @@ def generate(seed: int = DEFAULT_SEED, out: str | os.PathLike[str] | None = None
     TypeError, ValueError
         If ``seed`` is not a non-negative integer.
     """
+    from tqdm import tqdm
+
     from casekit import world
     from casekit.world import effects
 
-    frames = world.build(seed)
-    written = [write_table(frames[name], name, out) for name in sorted(frames, key=_order)]
-    written.append(write_readme(out, effects.notes(frames, seed=seed)))
+    synthetic = [n for n in catalog.TABLES if catalog.TABLES[n].source == "synthetic"]
+    with tqdm(total=len(synthetic) + 2, desc="generate", unit="step", disable=not progress) as bar:
+        bar.set_postfix_str("building the world")
+        frames = world.build(seed)
+        bar.update()
+        written = []
+        for name in sorted(frames, key=_order):
+            bar.set_postfix_str(name)
+            written.append(write_table(frames[name], name, out))
+            bar.update()
+        bar.set_postfix_str("README.md")
+        written.append(write_readme(out, effects.notes(frames, seed=seed)))
+        bar.update(bar.total - bar.n)
     _cache.clear()
     return written
 
@@ -448,7 +464,7 @@ def write_readme(
 
 def _cmd_generate(args: argparse.Namespace) -> int:
     try:
-        written = generate(seed=args.seed, out=args.out)
+        written = generate(seed=args.seed, out=args.out, progress=True)
     except (TypeError, ValueError) as exc:
         print(f"casekit datasets generate: {exc}", file=sys.stderr)
         return 2

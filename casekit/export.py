@@ -269,6 +269,7 @@ def slides(
     out: str | os.PathLike[str] | None = None,
     *,
     execute: bool = False,
+    progress: bool = False,
 ) -> Path:
     """Write a notebook's reveal.js slides to one offline HTML file; return its path.
 
@@ -281,9 +282,29 @@ def slides(
         current folder.
     execute : bool
         Run the notebook in a fresh kernel first instead of using its stored outputs.
+    progress : bool
+        Show a progress bar (reading or running the notebook, rendering, writing).
     """
+    from tqdm import tqdm
+
     path = Path(notebook)
-    nb = prepare(_load(path, execute), for_slides=True, name=str(path))
+    nb = _read(path)  # a file that is not a notebook fails before the bar appears
+    with tqdm(total=3, desc="slides", unit="step", disable=not progress) as bar:
+        bar.set_postfix_str("running the notebook" if execute else "preparing")
+        nb = prepare(notebooks.execute(path) if execute else nb, for_slides=True, name=str(path))
+        bar.update()
+        bar.set_postfix_str("rendering")
+        body = _slides_html(nb, path)
+        bar.update()
+        bar.set_postfix_str("writing")
+        target = Path(out) if out is not None else Path(f"{path.stem}.slides.html")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(body, encoding="utf-8")
+        bar.update()
+    return target
+
+
+def _slides_html(nb: NotebookNode, path: Path) -> str:
     resources = {
         "metadata": {"name": _title(nb, path)},
         "casekit": {
@@ -295,10 +316,7 @@ def slides(
         },
     }
     body, _ = _exporter("slides").from_notebook_node(nb, resources=resources)
-    target = Path(out) if out is not None else Path(f"{path.stem}.slides.html")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(body, encoding="utf-8")
-    return target
+    return body
 
 
 # --- the static site ------------------------------------------------------------------------
@@ -451,7 +469,7 @@ def html_site(
 
 def _cmd_slides(args: Any) -> int:
     try:
-        target = slides(args.notebook, args.out, execute=args.execute)
+        target = slides(args.notebook, args.out, execute=args.execute, progress=True)
     except (OSError, ValueError) as exc:
         print(f"casekit export slides: {exc}", file=sys.stderr)
         return 2

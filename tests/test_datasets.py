@@ -212,13 +212,13 @@ def test_cli_generate_passes_seed_and_folder(
 
     calls = []
 
-    def fake(seed: int, out: Path) -> list[Path]:
-        calls.append((seed, out))
+    def fake(seed: int, out: Path, *, progress: bool = False) -> list[Path]:
+        calls.append((seed, out, progress))
         return [out / "README.md"]
 
     monkeypatch.setattr(datasets, "generate", fake)
     assert cli.main(["datasets", "generate", "--seed", "7", "--out", str(tmp_path)]) == 0
-    assert calls == [(7, tmp_path)]
+    assert calls == [(7, tmp_path, True)], "the command shows a progress bar"
     assert "seed 7" in capsys.readouterr().out
 
 

@@ -215,6 +215,7 @@ def test_command_line(course: Path, tmp_path: Path, capsys: pytest.CaptureFixtur
     lesson = course / "notebooks" / "01_retention.ipynb"
     assert main(["export", "slides", str(lesson), "--out", str(tmp_path / "d.html")]) == 0
     assert (tmp_path / "d.html").exists()
+    assert "slides: 100%" in capsys.readouterr().err, "a progress bar"
     site = tmp_path / "site"
     assert main(["export", "html", "--out", str(site), "--course", str(course)]) == 0
     assert (site / "index.html").exists()

@@ -312,6 +312,7 @@ def write_variants(
     *,
     salt: str = "",
     force: bool = False,
+    progress: bool = False,
 ) -> Variants:
     """Write one worksheet per student and the instructor's answer sheet.
 
@@ -327,6 +328,8 @@ def write_variants(
         Changes every student's seed (a new term, a new section).
     force : bool
         Write even if ``out`` already holds files.
+    progress : bool
+        Show a progress bar (one step per student).
 
     Raises
     ------
@@ -334,6 +337,8 @@ def write_variants(
         For an unknown case, a bad roster, two students whose folder names would
         clash, or a non-empty ``out`` without ``force``.
     """
+    from tqdm import tqdm
+
     cases.case(case_name)
     table = read_roster(roster) if not isinstance(roster, pd.DataFrame) else roster
     if table.empty:
@@ -349,7 +354,10 @@ def write_variants(
     seeds = assign_seeds(case_name, list(table["student_id"]), salt)
     written: list[Path] = []
     rows: list[dict[str, str]] = []
-    for student, name in zip(table["student_id"], table["name"], strict=True):
+    students = zip(table["student_id"], table["name"], strict=True)
+    for student, name in tqdm(
+        students, total=len(table), desc=case_name, unit="student", disable=not progress
+    ):
         seed = seeds[student]
         nb = student_notebook(
             case_name, seed, student=student, name=name, source=source, params=params
@@ -378,7 +386,7 @@ def write_variants(
 def _cmd_variants(args: argparse.Namespace) -> int:
     try:
         result = write_variants(
-            args.case, args.students, args.out, salt=args.salt, force=args.force
+            args.case, args.students, args.out, salt=args.salt, force=args.force, progress=True
         )
     except (ValueError, OSError) as exc:
         print(f"casekit cases variants: {exc}", file=sys.stderr)
