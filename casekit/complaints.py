@@ -213,6 +213,24 @@ def handling_process() -> pd.DataFrame:
     return pd.DataFrame(_PROCESS, columns=["step", "what_happens", "measures", "function"])
 
 
+def _floats(name: str, values: Any, allowed: str) -> np.ndarray:
+    """``values`` (a number or a list of numbers) as a 1-d float array, or a TypeError
+    that names the parameter and says what is allowed."""
+    message = f"{name} must be {allowed}, got {values!r}"
+    if isinstance(values, (str, bytes)):
+        raise TypeError(message)
+    try:
+        raw = np.atleast_1d(np.asarray(values))
+    except (TypeError, ValueError):
+        raise TypeError(message) from None
+    if raw.ndim != 1 or raw.dtype.kind in "bUSMmV":
+        raise TypeError(message)
+    try:
+        return raw.astype(float)
+    except (TypeError, ValueError):
+        raise TypeError(message) from None
+
+
 def _frame(name: str, frame: Any, columns: Sequence[str | None]) -> pd.DataFrame:
     check_columns(name, frame, [c for c in columns if c is not None])
     return check_nonempty(name, frame)
@@ -659,7 +677,7 @@ def iceberg(
         ``silent``, ``silent_per_complaint`` and (optionally) ``silent_lost``.
     """
     k = check_number("complaints", complaints, minimum=0)
-    rates = np.atleast_1d(np.asarray(complaint_rate, dtype=float))
+    rates = _floats("complaint_rate", complaint_rate, "one or more shares in (0, 1]")
     if rates.size == 0 or not np.all(np.isfinite(rates)) or np.any((rates <= 0) | (rates > 1)):
         raise ValueError(
             f"complaint_rate must be one or more shares in (0, 1], got {complaint_rate!r}"
@@ -738,10 +756,15 @@ def response_bands(hours: Any, edges: Sequence[float] = RESPONSE_BANDS) -> pd.Se
     pandas.Series
         An ordered categorical with one label per value.
     """
-    cuts = [float(e) for e in edges]
+    cuts = _floats("edges", edges, "hours that start at 0 and increase").tolist()
     if len(cuts) < 2 or cuts[0] != 0 or any(b <= a for a, b in itertools.pairwise(cuts)):
         raise ValueError(f"edges must start at 0 and increase, got {list(edges)!r}")
-    values = pd.Series(hours, dtype=float) if not isinstance(hours, pd.Series) else hours
+    if isinstance(hours, pd.Series):
+        if not pd.api.types.is_numeric_dtype(hours) or pd.api.types.is_bool_dtype(hours):
+            raise TypeError(f"hours must hold numbers of hours, got dtype {hours.dtype}")
+        values = hours
+    else:
+        values = pd.Series(_floats("hours", hours, "numbers of hours >= 0"))
     if values.isna().any() or (values < 0).any():
         raise ValueError("hours must be numbers >= 0 without missing values")
 
@@ -1252,10 +1275,15 @@ def compensation_economics(
         raise ValueError(
             f"the customer lifetime value must be > 0 to keep customers for, got {value:g}"
         )
-    cost, lift = np.broadcast_arrays(
-        np.atleast_1d(np.asarray(cost_per_case, dtype=float)),
-        np.atleast_1d(np.asarray(uplift, dtype=float)),
-    )
+    cost = _floats("cost_per_case", cost_per_case, "one or more amounts >= 0")
+    lift = _floats("uplift", uplift, "one or more shares in [-1, 1]")
+    try:
+        cost, lift = np.broadcast_arrays(cost, lift)
+    except ValueError:
+        raise ValueError(
+            f"cost_per_case and uplift must have the same length or one must be a single "
+            f"number; got {len(cost)} and {len(lift)}"
+        ) from None
     if not np.all(np.isfinite(cost)) or np.any(cost < 0):
         raise ValueError(f"cost_per_case must be amounts >= 0, got {cost_per_case!r}")
     if not np.all(np.isfinite(lift)) or np.any(np.abs(lift) > 1):
@@ -1310,12 +1338,20 @@ CEDAR_LOSS = LossModel(intercept=-1.13, per_log_hour=0.27, severity=(0.0, 0.21, 
 
 def _severity_codes(name: str, values: pd.Series) -> np.ndarray:
     if isinstance(values.dtype, pd.CategoricalDtype) or not pd.api.types.is_numeric_dtype(values):
-        codes = pd.Categorical(values, categories=SEVERITIES).codes  # -1: not a severity
-        bad = codes < 0
-        if bad.any():
-            found = str(values.iloc[int(np.argmax(bad))])
-            raise ValueError(f"{name} must hold severities {list(SEVERITIES)}, found {found!r}")
-        return codes.astype(int)
+        if isinstance(values.dtype, pd.CategoricalDtype):  # quick: check the categories
+            valid = pd.Index(values.cat.categories.astype(str)).isin(SEVERITIES).all()
+            valid = valid and not values.isna().any()
+        else:
+            valid = values.isin(SEVERITIES).all()
+        if not valid:
+            text = values.astype(str)
+            bad = ~text.isin(SEVERITIES)
+            if bad.any():
+                raise ValueError(
+                    f"{name} must hold severities {list(SEVERITIES)}, found {text[bad].iloc[0]!r}"
+                )
+            values = text
+        return pd.Categorical(values, categories=SEVERITIES).codes.astype(int)
     codes = values.to_numpy()
     if not np.isin(codes, [0, 1, 2]).all():
         raise ValueError(f"{name} must hold severity codes 0, 1, 2 (low to high) or names")

@@ -1505,6 +1505,11 @@ def investment_case(
         Index ``option``, sorted by ROI (best first); columns ``tco``, ``value``,
         ``net_value``, ``roi`` (a fraction: 0.25 is 25 %) and ``payback_year`` (nullable
         integer, missing when the option does not pay back within the horizon).
+
+    Raises
+    ------
+    ValueError
+        If an option's TCO over the horizon is 0 (its ROI would be undefined).
     """
     frame = _prices(prices)
     check_columns("value", value, ["year", "added_value"])
@@ -1525,6 +1530,13 @@ def investment_case(
     payback = np.where(covered.any(axis=1), covered.argmax(axis=1) + 1, -1)
     total_value = cum_value[:, -1]
     tco = costs["tco"].to_numpy()
+    free = [str(o) for o, c in zip(frame.index, tco, strict=True) if c <= 0]
+    if free:
+        raise ValueError(
+            f"prices: every option needs a cost over the horizon, since ROI is net value / "
+            f"TCO and is undefined for an option that costs nothing; TCO is 0 for {free}. "
+            "Compare such an option by its net value instead"
+        )
     out = pd.DataFrame(
         {
             "tco": tco,
@@ -1701,7 +1713,12 @@ def schedule(
     bad = [ids[i] for i in np.flatnonzero(duration.isna().to_numpy() | (duration < 0).to_numpy())]
     if bad:
         raise ValueError(f"tasks['weeks'] must be numbers >= 0; bad for tasks {bad}")
-    first_day = pd.Timestamp(start)
+    try:
+        first_day = pd.Timestamp(start)
+    except (TypeError, ValueError):
+        first_day = pd.NaT
+    if pd.isna(first_day):
+        raise ValueError(f"start must be a date such as '2025-01-06', got {start!r}")
     preds = {t: _dependencies(d, t) for t, d in zip(ids, frame["depends_on"], strict=True)}
     unknown = {t: [p for p in ps if p not in preds] for t, ps in preds.items()}
     unknown = {t: ps for t, ps in unknown.items() if ps}

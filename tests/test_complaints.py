@@ -680,6 +680,51 @@ def test_simulator_validates_its_inputs(kwargs, message) -> None:
         cx.simulate_triage(arrivals, **run)
 
 
+_ECONOMICS = {"cases": 10, "margin": 1000, "retention": 0.8, "discount_rate": 0.1}
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (lambda: cx.iceberg(10, complaint_rate="a"), TypeError, "complaint_rate must be"),
+        (lambda: cx.iceberg(10, complaint_rate=[0.1, None]), ValueError, "complaint_rate"),
+        (lambda: cx.iceberg(10, complaint_rate=True), TypeError, "complaint_rate"),
+        (
+            lambda: cx.compensation_economics("abc", 0.1, **_ECONOMICS),
+            TypeError,
+            "cost_per_case must be one or more amounts",
+        ),
+        (
+            lambda: cx.compensation_economics(100, ["x"], **_ECONOMICS),
+            TypeError,
+            "uplift must be",
+        ),
+        (
+            lambda: cx.compensation_economics([100, 200, 300], [0.1, 0.2], **_ECONOMICS),
+            ValueError,
+            "same length",
+        ),
+        (lambda: cx.response_bands(["a"]), TypeError, "hours must be numbers of hours"),
+        (lambda: cx.response_bands(pd.Series(["a"])), TypeError, "hours must hold numbers"),
+        (lambda: cx.response_bands([1.0], edges=[0, "x"]), TypeError, "edges must be"),
+    ],
+    ids=[
+        "iceberg-text",
+        "iceberg-none",
+        "iceberg-bool",
+        "economics-cost-text",
+        "economics-uplift-text",
+        "economics-lengths",
+        "bands-text",
+        "bands-text-series",
+        "bands-edges-text",
+    ],
+)
+def test_text_where_numbers_belong_gets_an_error_naming_the_parameter(call, error, message) -> None:
+    with pytest.raises(error, match=message):
+        call()
+
+
 def test_bad_severities_and_missing_columns_are_named() -> None:
     arrivals = _arrivals([0], [30], ["urgent"])
     with pytest.raises(ValueError, match="severities"):

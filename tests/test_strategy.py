@@ -449,6 +449,52 @@ def test_investment_case_payback_by_hand() -> None:
     assert pd.isna(case.loc["X", "payback_year"])
 
 
+_ONE_OPTION = pd.DataFrame(
+    {
+        "licence_per_user_month": [0],
+        "implementation": [1_000],
+        "data_migration": [0],
+        "training": [0],
+        "support_per_year": [100],
+    },
+    index=["X"],
+)
+_VALUE = pd.DataFrame({"year": [1, 2, 3], "added_value": [300.0, 600.0, 900.0]})
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (
+            lambda: strategy.schedule(strategy.kestrel_roadmap(), start="someday"),
+            ValueError,
+            r"start must be a date such as '2025-01-06', got 'someday'",
+        ),
+        (
+            lambda: strategy.schedule(strategy.kestrel_roadmap(), start=None),
+            ValueError,
+            "start must be a date",
+        ),
+        (
+            lambda: strategy.investment_case(
+                pd.concat([_ONE_OPTION, _ONE_OPTION.rename(index={"X": "free"}) * 0]),
+                _VALUE,
+                users=1,
+                discount_rate=0.0,
+            ),
+            ValueError,
+            r"ROI is net value / TCO.*TCO is 0 for \['free'\]",
+        ),
+    ],
+    ids=["schedule-start-text", "schedule-start-none", "investment-case-free-option"],
+)
+def test_bad_inputs_get_errors_that_name_the_parameter(call, error, message) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no numpy warning on the way to the error
+        with pytest.raises(error, match=message):
+            call()
+
+
 def test_benefit_share_scales_the_value() -> None:
     value = _value_of_the_hand_worked_case()
     case = strategy.investment_case(strategy.kestrel_prices(), value, users=40, discount_rate=0.1)
