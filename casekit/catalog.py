@@ -205,9 +205,12 @@ _CDNOW_PROVENANCE = (
     "Fader and Bruce G. S. Hardie and used in Fader, P. S., Hardie, B. G. S. & Lee, K. L. "
     '(2005), "Counting Your Customers" the Easy Way: An Alternative to the Pareto/NBD '
     "Model, *Marketing Science* 24(2), 275-284, https://doi.org/10.1287/mksc.1040.0098. "
-    "Copied from the files `CDNOW_master.txt` (SHA-256 eff6889e...a072ef) and "
-    "`CDNOW_sample.txt` (SHA-256 6fae1015...420d94a) shipped in the `lifetimes` 0.11.3 "
-    "package on PyPI (`lifetimes/datasets/`), converted unchanged to tidy CSV by "
+    "Copied from the files `CDNOW_master.txt` (SHA-256 "
+    "eff6889ed364c5199d6eacbbeb7a6d559971df4406ac876f322c373f00a072ef) and "
+    "`CDNOW_sample.txt` (SHA-256 "
+    "6fae10155c0b0ba363c2c386e30f77990d22328220efd862a5edd1443420d94a) as shipped in "
+    "the `lifetimes` 0.11.3 wheel on PyPI (`lifetimes/datasets/`; the hashes are of those "
+    "text files, not of the converted CSV), converted unchanged to tidy CSV by "
     "`casekit.cdnow.convert` (named columns, ISO dates; rows in the original order). "
     "Amounts are US dollars (1997-98 prices). Cite the paper above when you use the data."
 )
