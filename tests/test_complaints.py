@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from scipy import stats
 from statsmodels.stats.proportion import proportion_confint
 
 from casekit import complaints as cx
@@ -128,7 +129,14 @@ def test_consistency_by_hand(log) -> None:
     assert test["test"] == "Kruskal-Wallis test"
     assert test["spread"] == pytest.approx(19.0)
     assert test["ratio"] == pytest.approx(20.0)
-    assert 0 <= test["p_value"] <= 1
+    # second method: scipy's Kruskal-Wallis test on the hand-sorted groups
+    phone, email, chat = [0.5, 2.0, 48.0], [30.0, 10.0], [1.0]
+    expected = stats.kruskal(phone, email, chat)
+    assert test["statistic"] == pytest.approx(expected.statistic)
+    assert test["p_value"] == pytest.approx(expected.pvalue)
+    # and by hand: ranks of 0.5, 1, 2, 10, 30, 48 are 1..6 (no ties); rank sums phone
+    # 1 + 3 + 6 = 10, e-mail 4 + 5 = 9, chat 2; H = 12 / (6 x 7) x (100/3 + 81/2 + 4) - 3 x 7
+    assert test["statistic"] == pytest.approx(12 / 42 * (100 / 3 + 81 / 2 + 4) - 21)
 
 
 def test_consistency_leaves_out_small_groups_and_refuses_one_group(log) -> None:
@@ -566,17 +574,26 @@ def test_fcfs_more_handlers_never_make_anyone_wait_longer(cases, handlers) -> No
     assert (more.to_numpy() <= fewer.to_numpy() + 1e-9).all()
 
 
-@settings(max_examples=60, deadline=None)
+#: A desk open on weekdays from 08:00 to 18:00: arrivals at night or at the weekend wait
+#: for the opening, and work left at closing time goes on the next working day.
+OFFICE_HOURS = {"open_hours": (8, 18), "workdays": (0, 1, 2, 3, 4)}
+
+
+@settings(max_examples=80, deadline=None)
 @given(
     minutes=st.lists(st.integers(0, 600), min_size=1, max_size=25),
     handle=st.integers(1, 120),
     handlers=st.integers(1, 3),
     policy=st.sampled_from(list(cx.POLICIES)),
     seed=st.integers(0, 2**16),
+    desk=st.sampled_from([ALWAYS_OPEN, OFFICE_HOURS]),
+    spread=st.sampled_from([1, 12]),
 )
 def test_equal_handling_times_more_handlers_never_raise_the_mean_wait(
-    minutes, handle, handlers, policy, seed
+    minutes, handle, handlers, policy, seed, desk, spread
 ) -> None:
+    # spread 12 stretches the arrivals over up to five days, across nights and a weekend
+    minutes = [m * spread for m in minutes]
     rng = np.random.default_rng(seed)
     n = len(minutes)
     arrivals = _arrivals(
@@ -585,7 +602,7 @@ def test_equal_handling_times_more_handlers_never_raise_the_mean_wait(
         list(rng.choice(cx.SEVERITIES, n)),
         list(rng.uniform(0, 5000, n)),
     )
-    run = {"policy": policy, "standard_hours": 24, "loss": None, **ALWAYS_OPEN}
+    run = {"policy": policy, "standard_hours": 24, "loss": None, **desk}
     fewer = cx.simulate_triage(arrivals, handlers=handlers, **run)["wait_hours"].mean()
     more = cx.simulate_triage(arrivals, handlers=handlers + 1, **run)["wait_hours"].mean()
     assert more <= fewer + 1e-9

@@ -192,7 +192,10 @@ def test_bad_weights_and_scores_get_clear_errors() -> None:
         strategy.weighted_scores(TWO.assign(X=[4, np.nan]), TWO_WEIGHTS)
     with pytest.raises(ValueError, match="scale 1-5"):
         strategy.weighted_scores(TWO.assign(X=[4, 7]), TWO_WEIGHTS)
-    assert strategy.weighted_scores(TWO.assign(X=[4, 7]), TWO_WEIGHTS, scale=None)["rank"].size
+    # without a scale the 7 is taken as it is: A 4 x 0.7 + 2 x 0.3 = 3.4, B 7 x 0.7 + 5 x 0.3 = 6.4
+    unscaled = strategy.weighted_scores(TWO.assign(X=[4, 7]), TWO_WEIGHTS, scale=None)
+    assert unscaled["total"].to_dict() == pytest.approx({"A": 3.4, "B": 6.4})
+    assert unscaled.index[0] == "B"
     with pytest.raises(TypeError, match="DataFrame"):
         strategy.weighted_scores({"X": [1]}, TWO_WEIGHTS)
 
