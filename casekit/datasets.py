@@ -163,10 +163,12 @@ def _allowed(col: catalog.Column) -> str:
     if col.values:
         joiner = " < " if col.ordered else ", "
         return joiner.join(col.values)
-    if col.minimum is not None or col.maximum is not None:
-        low = "" if col.minimum is None else f"{col.minimum:g}"
-        high = "" if col.maximum is None else f"{col.maximum:g}"
-        return f"{low} to {high}".strip()
+    if col.minimum is not None and col.maximum is not None:
+        return f"{col.minimum:g} to {col.maximum:g}"
+    if col.minimum is not None:
+        return f"≥ {col.minimum:g}"
+    if col.maximum is not None:
+        return f"≤ {col.maximum:g}"
     return ""
 
 

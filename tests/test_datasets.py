@@ -61,6 +61,20 @@ def test_describe_matches_the_loaded_columns(name: str) -> None:
         assert PANDAS_KIND[row.type](frame[row.column]), f"{name}.{row.column}: {row.type}"
 
 
+def test_describe_writes_open_ranges_as_bounds() -> None:
+    from casekit import catalog
+
+    def allowed(**bounds: float) -> str:
+        return datasets._allowed(catalog.Column("x", "float", "", "A value.", **bounds))
+
+    assert allowed(minimum=0) == "≥ 0"
+    assert allowed(maximum=10) == "≤ 10"
+    assert allowed(minimum=1, maximum=5) == "1 to 5"
+    assert allowed() == ""
+    info = datasets.describe("cedar_transactions").set_index("column")["allowed"]
+    assert info["discount"] == "≥ 0" and info["items"] == "≥ 1", "no upper limit in the catalogue"
+
+
 @pytest.mark.parametrize("name", ALL)
 def test_ids_are_never_numbers(name: str) -> None:
     frame = datasets.load(name)
