@@ -75,3 +75,19 @@ def test_clean_gives_widgets_a_helpful_placeholder() -> None:
     assert data["text/plain"] == notebooks.WIDGET_PLACEHOLDER
     assert data["application/vnd.jupyter.widget-view+json"] == view
     assert "widgets" not in cleaned.metadata
+
+
+@pytest.mark.parametrize("path", STORED_WITH_OUTPUTS, ids=_id)
+def test_key_outputs_are_compared(path: Path) -> None:
+    """nbval compares the stored output of cells with a '# NBVAL_CHECK_OUTPUT' line (on any
+    line, as nbval reads it); each lesson and solution marks at least one cell that has an
+    output to compare."""
+    nb = notebooks.read(path)
+    marked = [
+        c
+        for c in nb.cells
+        if c.cell_type == "code"
+        and any(line.strip() == "# NBVAL_CHECK_OUTPUT" for line in c.source.splitlines())
+    ]
+    assert marked, "mark the cells with the notebook's key numbers '# NBVAL_CHECK_OUTPUT'"
+    assert any(c.outputs for c in marked), "the marked cells have no stored output"
