@@ -329,7 +329,7 @@ class Page:
     source: Path
     target: str  # path of the HTML file, relative to the site's folder
     title: str
-    group: str  # "start", "lessons" or "cases"
+    group: str  # "start", "extras" (unnumbered, like the data tour), "lessons" or "cases"
 
 
 def _title(nb: NotebookNode, path: Path) -> str:
@@ -353,6 +353,8 @@ def _pages(root: Path) -> list[Page]:
             pages.append(Page(path, relative.with_suffix(".html").as_posix(), title, "cases"))
         elif path.stem.startswith("00"):
             pages.append(Page(path, "index.html", title, "start"))
+        elif not path.stem[:1].isdigit():
+            pages.append(Page(path, relative.with_suffix(".html").as_posix(), title, "extras"))
         else:
             pages.append(Page(path, relative.with_suffix(".html").as_posix(), title, "lessons"))
     return pages
@@ -360,6 +362,10 @@ def _pages(root: Path) -> list[Page]:
 
 def _relative(target: str, current: str) -> str:
     return os.path.relpath(target, os.path.dirname(current) or ".").replace(os.sep, "/")
+
+
+#: Navigation labels of unnumbered pages whose title is too long for the bar.
+_NAV_LABELS = {"datasets_tour": "Data tour"}
 
 
 def _nav(pages: Sequence[Page], current: Page) -> str:
@@ -373,6 +379,8 @@ def _nav(pages: Sequence[Page], current: Page) -> str:
     start = [p for p in pages if p.group == "start"]
     if start:
         parts.append(link(start[0], "casekit · Start here", "casekit-home"))
+    for page in (p for p in pages if p.group == "extras"):
+        parts.append(link(page, _NAV_LABELS.get(page.source.stem, _short(page.title))))
     lessons = [p for p in pages if p.group == "lessons"]
     for page in lessons:
         number = page.source.stem.split("_")[0]

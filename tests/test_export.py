@@ -132,6 +132,24 @@ def test_site_of_a_course(course: Path, tmp_path: Path) -> None:
             assert (page.parent / target).resolve().exists(), (page, target)
 
 
+def test_the_data_tour_comes_after_the_start_page(course: Path, tmp_path: Path) -> None:
+    tour = new_notebook(cells=[new_markdown_cell("# A tour of the course's data\n\nTables.")])
+    notebooks.write(tour, course / "notebooks" / "datasets_tour.ipynb")
+    export.html_site(tmp_path / "site", root=course, progress=False)
+    page = (tmp_path / "site" / "datasets_tour.html").read_text()
+    nav = re.findall(r"<nav[^>]*casekit-nav[^>]*>.*?</nav>", page, re.DOTALL)[0]
+    labels = re.findall(r"<a [^>]*>([^<]+)</a>", nav)
+    assert labels == [
+        "casekit · Start here",
+        "Data tour",
+        "01 Retention",
+        "02 CLV",
+        "Harbor Spa",
+    ]
+    current = re.findall(r'<a [^>]*class="current"[^>]*>([^<]+)</a>', nav)
+    assert current == ["Data tour"]
+
+
 def test_slides_of_a_lesson(course: Path, tmp_path: Path) -> None:
     target = export.slides(course / "notebooks" / "01_retention.ipynb", tmp_path / "s.html")
     deck = target.read_text()
