@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -10,9 +11,8 @@ import ipywidgets as widgets
 import numpy as np
 import pandas as pd
 
-from casekit import privacy, segments
+from casekit import charts, privacy, segments
 from casekit.validation import as_datetime_column, check_one_of
-from casekit.widgets import show_chart
 
 __all__ = ["SegmentExplorer"]
 
@@ -177,6 +177,9 @@ class SegmentExplorer(widgets.VBox):
         self.scored: pd.DataFrame | None = None
         self.table: pd.DataFrame | None = None
         self.profile: pd.DataFrame | None = None
+        # compiled charts by layout (the spec without its data), with the names of the
+        # two data sources to swap: compiling took most of a callback's time
+        self._compiled: dict[str, tuple[dict[str, Any], tuple[str, str]]] = {}
         for control in (self.as_of, self.scheme):
             control.observe(self._update, names="value")
         super().__init__([self.as_of, self.scheme, self.summary, self.chart])
@@ -195,9 +198,42 @@ class SegmentExplorer(widgets.VBox):
         )
         self.profile = segments.segment_profile(people, self.columns)
         self.summary.value = self._summary(day)
-        # The spec is built as a plain dict (segments.explorer_spec): Altair's objects
-        # would cost more than the whole computation.
-        show_chart(self.chart, segments.explorer_spec(self.table, self.profile))
+        self._draw()
+
+    def _draw(self) -> None:
+        """Show :func:`casekit.segments.explorer_chart` for the current table and profile.
+
+        The spec is built as a plain dict (:func:`casekit.segments.explorer_spec`):
+        Altair's objects would cost more than the whole computation. Its layout (the
+        segments, their order, the profile's rows, the first segment selected) changes
+        rarely, so the Vega compiled for a layout is kept and later draws with the same
+        layout only swap the two data sets, the segment sizes and the profiles.
+        """
+        spec = segments.explorer_spec(self.table, self.profile)
+        sources = (spec["hconcat"][0]["data"], spec["hconcat"][1]["layer"][0]["data"])
+        values = tuple(source.pop("values") for source in sources)
+        layout = json.dumps(spec, sort_keys=True, default=str)
+        if layout not in self._compiled:
+            for source, rows in zip(sources, values, strict=True):
+                source["values"] = rows
+            bundle = charts.render(spec, svg=False)
+            vega = bundle[charts.VEGA_MIMETYPE]
+            names = tuple(
+                next(d["name"] for d in vega["data"] if d.get("values") == rows) for rows in values
+            )
+            if len(self._compiled) >= 32:
+                self._compiled.clear()
+            self._compiled[layout] = (bundle, names)
+        else:
+            bundle, names = self._compiled[layout]
+            vega = bundle[charts.VEGA_MIMETYPE]
+            new = dict(zip(names, values, strict=True))
+            data = [
+                {**entry, "values": new[entry["name"]]} if entry["name"] in new else entry
+                for entry in vega["data"]
+            ]
+            bundle = {**bundle, charts.VEGA_MIMETYPE: {**vega, "data": data}}
+        self.chart.outputs = ({"output_type": "display_data", "data": bundle, "metadata": {}},)
 
     def _summary(self, day: pd.Timestamp) -> str:
         esc = html.escape

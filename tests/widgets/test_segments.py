@@ -94,6 +94,19 @@ def test_dated_columns_without_a_source_are_left_out() -> None:
     assert "left out, not known for earlier days: club_member, age_band" in explorer.summary.value
 
 
+def test_redraws_swap_data_into_the_chart_compiled_before(explorer: SegmentExplorer) -> None:
+    # a redraw with the same layout reuses the compiled chart; it must show what a chart
+    # compiled afresh from the same table and profile shows
+    for day in ["2023-12-31", "2024-06-30", "2022-12-31"]:
+        explorer.as_of.value = pd.Timestamp(day)
+        fresh = charts.render(segments.explorer_spec(explorer.table, explorer.profile), svg=False)
+        assert chart_bundle(explorer.chart) == fresh[charts.VEGA_MIMETYPE]
+    explorer.scheme.value = "fixed"
+    fresh = charts.render(segments.explorer_spec(explorer.table, explorer.profile), svg=False)
+    assert chart_bundle(explorer.chart) == fresh[charts.VEGA_MIMETYPE]
+    assert len(explorer._compiled) < 5  # at least one redraw reused a compiled layout
+
+
 def test_switching_the_scheme_rescores(explorer: SegmentExplorer) -> None:
     quantile = explorer.scored[["R", "F", "M"]].copy()
     explorer.scheme.value = "fixed"
