@@ -29,7 +29,9 @@ property inspector), it is kept. Otherwise:
   the cell ``show-input`` to show the code);
 * code cells that only set up (no output, or tagged ``parameters``, ``setup`` or
   ``skip-slide``) are left out; tag any cell ``hide-input`` to show only its output;
-* cells tagged ``instructor`` become speaker notes.
+* cells tagged ``instructor``, and passages of a markdown cell between the instructor
+  note markers, become speaker notes. A deck file carries them, so before sharing a deck
+  with students export it with ``--no-notes`` (the command warns when a deck has notes).
 
 The HTML site leaves instructor notes out (see :mod:`casekit.release`).
 """
@@ -180,6 +182,29 @@ def _slide_type(cell: NotebookNode, index: int, after_output: bool) -> str:
     return "-"
 
 
+def _passages_as_notes(cell: NotebookNode, name: str) -> list[NotebookNode]:
+    """A markdown cell with instructor passages: the cell without them, then a cell of
+    speaker notes holding them (so a note never shows on the slide itself)."""
+    if cell.cell_type != "markdown" or release.is_instructor_cell(cell):
+        return [cell]
+    try:
+        kept, notes = release.split_instructor_passages(cell.source, name)
+    except release.MarkerError as exc:
+        raise ValueError(str(exc)) from None
+    if not notes:
+        return [cell]
+    note = copy.deepcopy(cell)
+    note.source = notes
+    note.metadata["tags"] = [*note.metadata.get("tags", []), release.INSTRUCTOR_TAG]
+    note.metadata.pop("slideshow", None)
+    if "id" in note:
+        note["id"] = f"{cell.get('id', 'cell')}-notes"[:64]
+    if not kept.strip():
+        return [note]
+    cell.source = kept
+    return [cell, note]
+
+
 def prepare(nb: NotebookNode, *, for_slides: bool, name: str = "notebook") -> NotebookNode:
     """Return a copy of ``nb`` ready for a static export.
 
@@ -191,6 +216,8 @@ def prepare(nb: NotebookNode, *, for_slides: bool, name: str = "notebook") -> No
     nb = copy.deepcopy(nb)
     if not for_slides:
         nb = release.strip_instructor_notes(nb, name)
+    else:
+        nb.cells = [part for cell in nb.cells for part in _passages_as_notes(cell, name)]
     kept = []
     after_output = False
     for index, cell in enumerate(nb.cells):
@@ -269,6 +296,7 @@ def slides(
     out: str | os.PathLike[str] | None = None,
     *,
     execute: bool = False,
+    notes: bool = True,
     progress: bool = False,
 ) -> Path:
     """Write a notebook's reveal.js slides to one offline HTML file; return its path.
@@ -282,6 +310,9 @@ def slides(
         current folder.
     execute : bool
         Run the notebook in a fresh kernel first instead of using its stored outputs.
+    notes : bool
+        Keep instructor notes as speaker notes (the default, for the instructor's own
+        deck); False leaves them out, for a deck that students may get.
     progress : bool
         Show a progress bar (reading or running the notebook, rendering, writing).
     """
@@ -291,7 +322,13 @@ def slides(
     nb = _read(path)  # a file that is not a notebook fails before the bar appears
     with tqdm(total=3, desc="slides", unit="step", disable=not progress) as bar:
         bar.set_postfix_str("running the notebook" if execute else "preparing")
-        nb = prepare(notebooks.execute(path) if execute else nb, for_slides=True, name=str(path))
+        nb = notebooks.execute(path) if execute else nb
+        if not notes:
+            try:
+                nb = release.strip_instructor_notes(nb, str(path))
+            except release.MarkerError as exc:
+                raise ValueError(str(exc)) from None
+        nb = prepare(nb, for_slides=True, name=str(path))
         bar.update()
         bar.set_postfix_str("rendering")
         body = _slides_html(nb, path)
@@ -477,11 +514,20 @@ def html_site(
 
 def _cmd_slides(args: Any) -> int:
     try:
-        target = slides(args.notebook, args.out, execute=args.execute, progress=True)
+        target = slides(
+            args.notebook, args.out, execute=args.execute, notes=args.notes, progress=True
+        )
+        count = release.count_instructor_notes(_read(Path(args.notebook))) if args.notes else 0
     except (OSError, ValueError) as exc:
         print(f"casekit export slides: {exc}", file=sys.stderr)
         return 2
     print(f"wrote {target} (open it in a browser; press S for speaker notes)")
+    if count:
+        print(
+            f"casekit export slides: warning: the deck carries {count} instructor note(s) as "
+            "speaker notes; do not share it with students (export with --no-notes for that)",
+            file=sys.stderr,
+        )
     return 0
 
 
@@ -513,7 +559,8 @@ def register(commands: Any) -> None:
         description=(
             "Write a notebook's reveal.js slides to one HTML file that works offline "
             "(reveal.js is inlined). Headings start slides, charts get their own, set-up "
-            "code is left out, instructor notes become speaker notes (press S)."
+            "code is left out, instructor notes become speaker notes (press S) unless "
+            "--no-notes is given."
         ),
     )
     deck.add_argument("notebook", type=Path, metavar="NOTEBOOK", help="the notebook to show")
@@ -522,6 +569,12 @@ def register(commands: Any) -> None:
     )
     deck.add_argument(
         "--execute", action="store_true", help="run the notebook first (default: stored outputs)"
+    )
+    deck.add_argument(
+        "--no-notes",
+        dest="notes",
+        action="store_false",
+        help="leave instructor notes out (for a deck students may get; default: speaker notes)",
     )
     deck.set_defaults(func=_cmd_slides)
     site = actions.add_parser(

@@ -65,8 +65,10 @@ __all__ = [
     "Problem",
     "ReleaseError",
     "build",
+    "count_instructor_notes",
     "is_excluded",
     "scan",
+    "split_instructor_passages",
     "strip_instructor_notes",
     "strip_markdown_notes",
     "student_makefile",
@@ -179,6 +181,38 @@ def _strip_passages(source: str, where: str) -> str:
     if inside:
         raise MarkerError(f"{where}: BEGIN INSTRUCTOR NOTE is never closed")
     return "\n".join(out).strip("\n")
+
+
+def split_instructor_passages(source: str, where: str = "cell") -> tuple[str, str]:
+    """Split markdown ``source`` into (the text without its instructor passages, the
+    passages' text), the passages being the lines between :data:`NOTE_BEGIN` and
+    :data:`NOTE_END`.
+
+    Raises
+    ------
+    MarkerError
+        If a passage marker is unmatched, nested or malformed.
+    """
+    kept = _strip_passages(source, where)
+    notes: list[str] = []
+    inside = False
+    for line in source.split("\n"):
+        if _BEGIN.match(line) or _END.match(line):
+            inside = bool(_BEGIN.match(line))
+        elif inside:
+            notes.append(line)
+    return kept, "\n".join(notes).strip("\n")
+
+
+def count_instructor_notes(nb: NotebookNode) -> int:
+    """How many cells of ``nb`` are, or hold, an instructor note (tagged cells and
+    markdown cells with a passage between the markers)."""
+    return sum(
+        1
+        for cell in nb.cells
+        if is_instructor_cell(cell)
+        or (cell.cell_type == "markdown" and any(_BEGIN.match(x) for x in cell.source.split("\n")))
+    )
 
 
 def strip_instructor_notes(nb: NotebookNode, name: str = "notebook") -> NotebookNode:

@@ -164,6 +164,35 @@ def test_slides_of_a_lesson(course: Path, tmp_path: Path) -> None:
     assert len(re.findall(r"<section", deck)) >= 3
 
 
+def _outside_notes(deck: str) -> str:
+    return re.sub(r'<aside class="notes">.*?</aside>', "", deck, flags=re.DOTALL)
+
+
+def test_note_passages_become_speaker_notes_not_slide_text(course: Path, tmp_path: Path) -> None:
+    case = course / "notebooks" / "cases" / "harbor_spa.ipynb"
+    deck = export.slides(case, tmp_path / "case.html").read_text()
+    assert NOTE in deck and NOTE not in _outside_notes(deck), "only in the speaker notes"
+    assert "Decide." in _outside_notes(deck)
+    bare = export.slides(case, tmp_path / "bare.html", notes=False).read_text()
+    assert NOTE not in bare and "Decide." in bare and '<aside class="notes">' not in bare
+
+
+def test_slides_warn_about_notes_or_leave_them_out(
+    course: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lesson = course / "notebooks" / "01_retention.ipynb"
+    assert main(["export", "slides", str(lesson), "--out", str(tmp_path / "a.html")]) == 0
+    assert "warning: the deck carries 1 instructor note(s)" in capsys.readouterr().err
+    assert NOTE in (tmp_path / "a.html").read_text()
+    argv = ["export", "slides", str(lesson), "--out", str(tmp_path / "b.html"), "--no-notes"]
+    assert main(argv) == 0
+    assert "warning" not in capsys.readouterr().err
+    assert NOTE not in (tmp_path / "b.html").read_text()
+    plain = course / "notebooks" / "02_clv.ipynb"
+    assert main(["export", "slides", str(plain), "--out", str(tmp_path / "c.html")]) == 0
+    assert "warning" not in capsys.readouterr().err
+
+
 def test_prepare_respects_authored_slide_metadata(course: Path) -> None:
     nb = notebooks.read(course / "notebooks" / "01_retention.ipynb")
     nb.cells[4].metadata["slideshow"] = {"slide_type": "fragment"}
