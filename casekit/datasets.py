@@ -172,16 +172,28 @@ def _allowed(col: catalog.Column) -> str:
     return ""
 
 
-def _how_to_rebuild(spec: catalog.Table) -> str:
+def _how_to_rebuild(spec: catalog.Table, file: Path) -> str:
+    folder = file.parent.resolve()
     if spec.source == "synthetic":
+        if folder == data_dir().resolve():  # where generate() writes by default
+            return (
+                "Rebuild the synthetic data with the command 'casekit datasets generate' "
+                "(in Python: casekit.datasets.generate())."
+            )
         return (
-            "Rebuild the synthetic data with the command 'casekit datasets generate' "
-            "(in Python: casekit.datasets.generate())."
+            f"Rebuild the synthetic data in that folder with the command 'casekit datasets "
+            f"generate --out {folder}' (in Python: casekit.datasets.generate(out=...))."
+        )
+    if folder == Path(__file__).resolve().parent.parent / "datasets":  # the repository's
+        return (
+            f"It is real data that cannot be regenerated: restore it from the course "
+            f"repository (git checkout -- datasets/{spec.filename}), or rebuild it from the "
+            f"lifetimes 0.11.3 wheel with casekit.cdnow.convert."
         )
     return (
-        f"It is real data that cannot be regenerated: restore it from the course repository "
-        f"(git checkout -- datasets/{spec.filename}), or rebuild it from the lifetimes "
-        f"0.11.3 wheel with casekit.cdnow.convert."
+        f"It is real data that cannot be regenerated: restore it by copying {spec.filename} "
+        f"from the course's datasets folder into {folder}, or rebuild it from the lifetimes 0.11.3 "
+        f"wheel with casekit.cdnow.convert(source, out=...)."
     )
 
 
@@ -217,7 +229,7 @@ def load(name: str, *, directory: str | os.PathLike[str] | None = None) -> pd.Da
         stat = file.stat()
     except FileNotFoundError:
         raise DatasetFileError(
-            f"The data file of table {name!r} is missing: {file}. {_how_to_rebuild(spec)}"
+            f"The data file of table {name!r} is missing: {file}. {_how_to_rebuild(spec, file)}"
         ) from None
     key = (name, str(file.resolve()), stat.st_mtime_ns, stat.st_size)
     if key not in _cache:
@@ -232,7 +244,7 @@ def _read(spec: catalog.Table, file: Path) -> pd.DataFrame:
     def damaged(reason: str) -> DatasetFileError:
         return DatasetFileError(
             f"The data file of table {spec.name!r} is damaged ({reason}): {file}. "
-            f"{_how_to_rebuild(spec)}"
+            f"{_how_to_rebuild(spec, file)}"
         )
 
     read_as = {

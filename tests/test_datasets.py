@@ -110,10 +110,37 @@ def test_load_reads_another_folder_from_the_environment(
 # --- missing and damaged files -----------------------------------------------------------
 
 
-def test_a_missing_real_file_says_how_to_restore_it(tmp_path: Path) -> None:
+def test_a_missing_real_file_says_how_to_restore_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     with pytest.raises(datasets.DatasetFileError, match="missing") as info:
         datasets.load("cdnow_master", directory=tmp_path)
+    assert f"copying cdnow_master.csv.gz from the course's datasets folder into {tmp_path}" in (
+        str(info.value)
+    )
+    # In the repository's own folder, git restores it.
+    course = Path(datasets.__file__).resolve().parent.parent / "datasets"
+    monkeypatch.setattr(datasets, "path", lambda name, directory=None: course / "gone.csv.gz")
+    with pytest.raises(datasets.DatasetFileError) as info:
+        datasets.load("cdnow_master")
     assert "git checkout -- datasets/cdnow_master.csv.gz" in str(info.value)
+
+
+def test_a_missing_synthetic_file_names_the_folder_to_rebuild(tmp_path: Path) -> None:
+    with pytest.raises(datasets.DatasetFileError, match="missing") as info:
+        datasets.load("harbor_members", directory=tmp_path)
+    assert f"casekit datasets generate --out {tmp_path}" in str(info.value)
+
+
+def test_a_damaged_synthetic_file_is_a_clear_error(tmp_path: Path) -> None:
+    text = gzip.decompress(datasets.path("harbor_members").read_bytes()).decode()
+    header, first, *_ = text.split("\n")
+    (tmp_path / "harbor_members.csv.gz").write_bytes(
+        gzip.compress(f"{header}\n{first}\n{first.split(',')[0]},oops\n".encode(), mtime=0)
+    )
+    with pytest.raises(datasets.DatasetFileError, match="damaged") as info:
+        datasets.load("harbor_members", directory=tmp_path)
+    assert "harbor_members" in str(info.value) and "generate --out" in str(info.value)
 
 
 @pytest.mark.parametrize(
