@@ -28,7 +28,9 @@ __all__ = [
     "int_slider",
     "money_slider",
     "percent_slider",
+    "show_bundle",
     "show_chart",
+    "with_data",
 ]
 
 
@@ -42,8 +44,44 @@ def show_chart(output: widgets.Output, chart: alt.TopLevelMixin | Mapping[str, A
     validate the same specs.
     """
     spec = chart if isinstance(chart, Mapping) else chart.to_dict(validate=False)
-    bundle = charts.render(spec, svg=False)
-    output.outputs = ({"output_type": "display_data", "data": bundle, "metadata": {}},)
+    show_bundle(output, charts.render(spec, svg=False))
+
+
+def show_bundle(output: widgets.Output, bundle: Mapping[str, Any]) -> None:
+    """Replace what ``output`` shows with a rendered chart bundle (see :func:`show_chart`)."""
+    output.outputs = ({"output_type": "display_data", "data": dict(bundle), "metadata": {}},)
+
+
+def with_data(bundle: Mapping[str, Any], datasets: Mapping[str, list]) -> dict[str, Any]:
+    """A copy of a rendered chart bundle whose named datasets hold new rows.
+
+    The Vega specification compiled from a Vega-Lite chart keeps each named dataset as a
+    data entry ``{"name": ..., "values": [...]}``; everything else in it (scales, marks,
+    derived data) reads those entries when the chart is drawn, so swapping the rows gives
+    the same chart as compiling again, without the compiler. Widgets that redraw on every
+    move of a slider compile their chart once and then call this.
+
+    Parameters
+    ----------
+    bundle : mapping
+        A bundle from :func:`casekit.charts.render` (or an output's ``data``).
+    datasets : mapping of str to list of dict
+        New rows for some of the chart's named datasets.
+
+    Raises
+    ------
+    ValueError
+        When the chart has no dataset of one of the given names.
+    """
+    vega = bundle[charts.VEGA_MIMETYPE]
+    unknown = set(datasets) - {d["name"] for d in vega["data"]}
+    if unknown:
+        raise ValueError(f"the chart has no datasets named {sorted(unknown)}")
+    data = [
+        {**entry, "values": datasets[entry["name"]]} if entry["name"] in datasets else entry
+        for entry in vega["data"]
+    ]
+    return {**bundle, charts.VEGA_MIMETYPE: {**vega, "data": data}}
 
 
 def chart_bundle(output: widgets.Output) -> dict[str, Any] | None:

@@ -9,7 +9,7 @@ import ipywidgets as widgets
 import pandas as pd
 
 from casekit import charts, clv
-from casekit.widgets import money_slider, percent_slider
+from casekit.widgets import money_slider, percent_slider, show_bundle, with_data
 
 __all__ = ["TIMING_CHOICES", "CLVCalculator", "CustomerTypeControls"]
 
@@ -229,7 +229,7 @@ class CLVCalculator(widgets.VBox):
             lines, rules = (layer["data"]["name"] for layer in spec["layer"])
             self._sources = (lines, rules)
             self._template = charts.render(spec, svg=False)
-            self._show(self._template)
+            show_bundle(self.chart, self._template)
             return
         table = self.table
         values = {
@@ -243,19 +243,10 @@ class CLVCalculator(widgets.VBox):
                 {"customer": name, "acquisition_cost": float(cost)} for name, cost in costs.items()
             ],
         }
-        vega = self._template[charts.VEGA_MIMETYPE]
-        data = [
-            {**entry, "values": values[entry["name"]]} if entry["name"] in values else entry
-            for entry in vega["data"]
-        ]
-        if self.chart.outputs:
-            shown = self.chart.outputs[0]["data"][charts.VEGA_MIMETYPE]["data"]
-            if shown == data:
-                return
-        self._show({**self._template, charts.VEGA_MIMETYPE: {**vega, "data": data}})
-
-    def _show(self, bundle: dict[str, Any]) -> None:
-        self.chart.outputs = ({"output_type": "display_data", "data": bundle, "metadata": {}},)
+        bundle = with_data(self._template, values)
+        if self.chart.outputs and self.chart.outputs[0]["data"] == bundle:
+            return
+        show_bundle(self.chart, bundle)
 
     def _summary_html(self, years: int) -> str:
         money = html.escape(self.currency)

@@ -7,7 +7,7 @@ from typing import Any
 import ipywidgets as widgets
 
 from casekit import charts, clv_models
-from casekit.widgets import LAYOUT, STYLE, int_slider
+from casekit.widgets import LAYOUT, STYLE, int_slider, show_bundle, with_data
 
 __all__ = ["PROFILES", "AliveExplorer"]
 
@@ -154,7 +154,7 @@ class AliveExplorer(widgets.VBox):
             )
             self._sources = tuple(layer["data"]["name"] for layer in spec["layer"])
             self._template = charts.render(spec, svg=False)
-            self._show(self._template)
+            show_bundle(self.chart, self._template)
             return
         curve = clv_models._alive_curve(self.model, x, age)
         values = {
@@ -164,26 +164,17 @@ class AliveExplorer(widgets.VBox):
             ],
             self._sources[1]: [{"recency": float(t_x), "probability_alive": float(alive)}],
         }
-        vega = self._template[charts.VEGA_MIMETYPE]
-        data = [
-            {**entry, "values": values[entry["name"]]} if entry["name"] in values else entry
-            for entry in vega["data"]
-        ]
+        bundle = with_data(self._template, values)
+        vega = bundle[charts.VEGA_MIMETYPE]
         title = clv_models._alive_title(x, age)
-        self._show(
+        show_bundle(
+            self.chart,
             {
-                **self._template,
-                charts.VEGA_MIMETYPE: {
-                    **vega,
-                    "data": data,
-                    "title": {**vega["title"], "text": title},
-                },
+                **bundle,
+                charts.VEGA_MIMETYPE: {**vega, "title": {**vega["title"], "text": title}},
                 "text/plain": f"<Chart: {title}>",
-            }
+            },
         )
-
-    def _show(self, bundle: dict[str, Any]) -> None:
-        self.chart.outputs = ({"output_type": "display_data", "data": bundle, "metadata": {}},)
 
     def _set_own_profile(self) -> None:
         if self.profile.value != "(your own)":

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import html
-from collections.abc import Mapping
 from typing import Any
 
 import ipywidgets as widgets
 import pandas as pd
 
-from casekit import charts, complaints
+from casekit import complaints
 from casekit.validation import check_columns
-from casekit.widgets import LAYOUT, STYLE, int_slider, show_chart
+from casekit.widgets import LAYOUT, STYLE, int_slider, show_bundle, show_chart, with_data
 
 __all__ = ["DESK_HOURS", "TriageSimulator", "with_data"]
 
@@ -174,29 +173,4 @@ class TriageSimulator(widgets.VBox):
             show_chart(self.chart, chart)
             self._template = self.chart.outputs[0]["data"]
             return
-        self.chart.outputs = (
-            {
-                "output_type": "display_data",
-                "data": with_data(self._template, datasets),
-                "metadata": {},
-            },
-        )
-
-
-def with_data(bundle: Mapping[str, Any], datasets: Mapping[str, list]) -> dict[str, Any]:
-    """A copy of a rendered chart bundle whose named datasets hold new rows.
-
-    The Vega specification compiled from a Vega-Lite chart with named datasets keeps
-    each as a data entry ``{"name": ..., "values": [...]}``; everything else in it
-    (scales, marks, derived data) reads those entries when the chart is drawn, so
-    swapping the rows gives the same chart as compiling again, without the compiler.
-    """
-    vega = bundle[charts.VEGA_MIMETYPE]
-    unknown = set(datasets) - {d["name"] for d in vega["data"]}
-    if unknown:
-        raise ValueError(f"the chart has no datasets named {sorted(unknown)}")
-    data = [
-        {**entry, "values": datasets[entry["name"]]} if entry["name"] in datasets else entry
-        for entry in vega["data"]
-    ]
-    return {**bundle, charts.VEGA_MIMETYPE: {**vega, "data": data}}
+        show_bundle(self.chart, with_data(self._template, datasets))

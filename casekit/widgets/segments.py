@@ -13,6 +13,7 @@ import pandas as pd
 
 from casekit import charts, privacy, segments
 from casekit.validation import as_datetime_column, check_one_of
+from casekit.widgets import show_bundle, with_data
 
 __all__ = ["SegmentExplorer"]
 
@@ -226,14 +227,8 @@ class SegmentExplorer(widgets.VBox):
             self._compiled[layout] = (bundle, names)
         else:
             bundle, names = self._compiled[layout]
-            vega = bundle[charts.VEGA_MIMETYPE]
-            new = dict(zip(names, values, strict=True))
-            data = [
-                {**entry, "values": new[entry["name"]]} if entry["name"] in new else entry
-                for entry in vega["data"]
-            ]
-            bundle = {**bundle, charts.VEGA_MIMETYPE: {**vega, "data": data}}
-        self.chart.outputs = ({"output_type": "display_data", "data": bundle, "metadata": {}},)
+            bundle = with_data(bundle, dict(zip(names, values, strict=True)))
+        show_bundle(self.chart, bundle)
 
     def _summary(self, day: pd.Timestamp) -> str:
         esc = html.escape

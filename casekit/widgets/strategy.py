@@ -11,8 +11,7 @@ import numpy as np
 import pandas as pd
 
 from casekit import strategy
-from casekit.widgets import percent_slider, show_chart
-from casekit.widgets.complaints import with_data
+from casekit.widgets import percent_slider, show_bundle, show_chart, with_data
 
 __all__ = ["SelectionExplorer"]
 
@@ -113,13 +112,7 @@ class SelectionExplorer(widgets.VBox):
             self._templates[chosen] = self.chart.outputs[0]["data"]
             return
         datasets = strategy.sweep_datasets(sweep, self.flips, chosen)
-        self.chart.outputs = (
-            {
-                "output_type": "display_data",
-                "data": with_data(self._templates[chosen], datasets),
-                "metadata": {},
-            },
-        )
+        show_bundle(self.chart, with_data(self._templates[chosen], datasets))
 
     def _summary(self, raw: dict[str, float], weights: pd.Series, chosen: str) -> str:
         esc = html.escape
