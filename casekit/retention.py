@@ -233,6 +233,28 @@ def compare_retention(retention_rates: Iterable[float], **scenario: float) -> pd
     return stacked[["retention", *stacked.columns.drop("retention")]]
 
 
+def customer_base_data(comparison: pd.DataFrame) -> pd.DataFrame:
+    """The rows :func:`customer_base_chart` draws: one per rate and year, with a label.
+
+    Parameters
+    ----------
+    comparison : pandas.DataFrame
+        The output of :func:`compare_retention`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``retention``, ``year``, ``active``, ``cumulative_discounted_profit`` and
+        ``scenario`` (the rate as a label, e.g. ``"80.0 % retained"``).
+    """
+    check_columns(
+        "comparison", comparison, ["retention", "year", "active", "cumulative_discounted_profit"]
+    )
+    return comparison[["retention", "year", "active", "cumulative_discounted_profit"]].assign(
+        scenario=lambda f: (f["retention"] * 100).round(1).astype(str) + " % retained"
+    )
+
+
 def customer_base_chart(comparison: pd.DataFrame, *, currency: str = "Php") -> alt.HConcatChart:
     """Two panels: active customers and cumulative discounted profit, one line per rate.
 
@@ -243,12 +265,7 @@ def customer_base_chart(comparison: pd.DataFrame, *, currency: str = "Php") -> a
     currency : str
         Currency label for the profit axis.
     """
-    check_columns(
-        "comparison", comparison, ["retention", "year", "active", "cumulative_discounted_profit"]
-    )
-    data = comparison[["retention", "year", "active", "cumulative_discounted_profit"]].assign(
-        scenario=lambda f: (f["retention"] * 100).round(1).astype(str) + " % retained"
-    )
+    data = customer_base_data(comparison)
     colour = alt.Color("scenario:N", title="Retention", sort="descending")
     base = alt.Chart(data).encode(
         x=alt.X("year:O", title="Year", axis=alt.Axis(labelAngle=0)), color=colour

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import html
+from typing import Any
 
 import ipywidgets as widgets
 
-from casekit import retention
-from casekit.widgets import money_slider, percent_slider, show_chart
+from casekit import charts, retention
+from casekit.widgets import money_slider, percent_slider, show_bundle, with_data
 
 __all__ = ["RetentionExplorer"]
 
@@ -58,6 +59,9 @@ class RetentionExplorer(widgets.VBox):
         self.summary = widgets.HTML()
         self.chart = widgets.Output()
         self.table = None
+        # the chart compiled at the first draw and the name of its one dataset
+        self._template: dict[str, Any] | None = None
+        self._source = ""
         for control in (self.retention, self.acquisition_cost, self.margin):
             control.observe(self._update, names="value")
         super().__init__(
@@ -87,4 +91,23 @@ class RetentionExplorer(widgets.VBox):
             f"{(chosen - lower) * 100:.0f} points of retention are worth "
             f"<b>{html.escape(self.currency)} {profit_hi - profit_lo:,.0f}</b>.</p>"
         )
-        show_chart(self.chart, retention.customer_base_chart(self.table, currency=self.currency))
+        self._draw()
+
+    def _draw(self) -> None:
+        """Show :func:`casekit.retention.customer_base_chart` for the current table.
+
+        Only the rows change from one move of a slider to the next (the line labels are
+        data too), so the chart is built and compiled to Vega once and later draws swap
+        its one dataset: building and compiling the Altair chart took most of the time
+        of a move.
+        """
+        if self._template is None:
+            spec = retention.customer_base_chart(self.table, currency=self.currency).to_dict(
+                validate=False
+            )
+            (self._source,) = spec["datasets"]
+            self._template = charts.render(spec, svg=False)
+            show_bundle(self.chart, self._template)
+            return
+        rows = retention.customer_base_data(self.table).to_dict(orient="records")
+        show_bundle(self.chart, with_data(self._template, {self._source: rows}))

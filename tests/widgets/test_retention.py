@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from casekit import charts, retention
@@ -67,3 +69,18 @@ def test_acquisition_cost_slider_lowers_profit_by_the_discounted_extra_spend(
     assert (explorer.table["active"] == customers).all()
     assert f"{after[0]:,.0f}" in explorer.summary.value
     assert chart_bundle(explorer.chart) != before_chart
+
+
+def test_a_redraw_shows_the_same_chart_as_a_fresh_compile(explorer: RetentionExplorer) -> None:
+    explorer.retention.value = 0.90
+    explorer.margin.value = 900
+    shown = chart_bundle(explorer.chart)
+    chart = retention.customer_base_chart(explorer.table)
+    (name,) = chart.to_dict()["datasets"]
+    fresh = charts.render(chart.to_dict(validate=False), svg=False)[charts.VEGA_MIMETYPE]
+    # the dataset keeps the name it had at the first draw; otherwise the specs are equal
+    (old_name,) = (d["name"] for d in shown["data"] if d["name"].startswith("data-"))
+    renamed = json.loads(json.dumps(shown).replace(old_name, name))
+    assert renamed == fresh
+    rows = next(d["values"] for d in renamed["data"] if d["name"] == name)
+    assert {row["scenario"] for row in rows} == {"90.0 % retained", "85.0 % retained"}
