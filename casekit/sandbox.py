@@ -120,15 +120,22 @@ def _encode_column(values: Any, budget: list[int], depth: int) -> dict[str, Any]
     series = pd.Series(values) if not isinstance(values, pd.Series) else values
     _spend(budget, len(series))
     dtype = str(series.dtype)
+    extra: dict[str, Any] = {}
     if isinstance(series.dtype, pd.CategoricalDtype):
         items = [_encode(v, budget, depth + 1) for v in series.astype(object)]
+        categories = series.cat.categories
+        _spend(budget, len(categories))
+        extra = {
+            "categories": [_encode(c, budget, depth + 1) for c in categories.tolist()],
+            "ordered": bool(series.cat.ordered),
+        }
     elif dtype.startswith("datetime64"):
         items = [
             {"t": "none"} if pd.isna(v) else {"t": "timestamp", "v": v.isoformat()} for v in series
         ]
     else:
         items = [_encode(v, budget, depth + 1) for v in series.tolist()]
-    return {"dtype": dtype, "name": _encode(series.name, budget, depth + 1), "v": items}
+    return {"dtype": dtype, "name": _encode(series.name, budget, depth + 1), "v": items, **extra}
 
 
 def _encode(value: Any, budget: list[int], depth: int) -> dict[str, Any]:
@@ -313,7 +320,17 @@ def _decode_column(data: Mapping[str, Any], depth: int) -> Any:
 
     values = [_decode(v, depth + 1) for v in data["v"]]
     dtype = str(data.get("dtype", "object"))
-    series = pd.Series(values, dtype=object, name=_decode(data.get("name", {"t": "none"}), depth))
+    name = _decode(data.get("name", {"t": "none"}), depth)
+    if dtype == "category" and isinstance(data.get("categories"), list):
+        # The categories' order (and whether it counts) is part of the answer: an ordered
+        # index of bands must come back ordered.
+        categories = [_decode(c, depth + 1) for c in data["categories"]]
+        try:
+            codes = pd.Categorical(values, categories=categories, ordered=bool(data["ordered"]))
+            return pd.Series(codes, name=name)
+        except (TypeError, ValueError):
+            pass
+    series = pd.Series(values, dtype=object, name=name)
     if _SAFE_DTYPES.fullmatch(dtype):
         try:
             series = series.astype(dtype)

@@ -566,6 +566,22 @@ def test_frames_arrays_and_sets_survive_the_trip() -> None:
     assert sandbox.decode(sandbox.encode(...)) is Ellipsis
 
 
+def test_ordered_categories_survive_the_trip() -> None:
+    # Response bands in their own order, as complaints.response_bands gives them.
+    bands = pd.CategoricalIndex(
+        ["up to 1 h", "1-4 h", "4-24 h"],
+        categories=["up to 1 h", "1-4 h", "4-24 h", "over 24 h"],
+        ordered=True,
+        name="band",
+    )
+    series = pd.Series([0.71, 0.66, 0.59], index=bands, name="repurchase_rate")
+    back = sandbox.decode(sandbox.encode(series))
+    pd.testing.assert_series_equal(back, series)
+    assert list(back.index.categories) == list(bands.categories) and back.index.ordered
+    frame = pd.DataFrame({"band": pd.Categorical(["b", "a"], categories=["b", "a"])})
+    pd.testing.assert_frame_equal(sandbox.decode(sandbox.encode(frame)), frame)
+
+
 def test_odd_answers_become_descriptions_that_checks_can_judge() -> None:
     question = checks.Question("q1", expected=lambda p: 1.0)
     odd = sandbox.decode(sandbox.encode(object()))
