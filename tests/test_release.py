@@ -311,3 +311,12 @@ def test_released_notebooks_are_valid_json(course: Path, tmp_path: Path) -> None
     release.build(out, root=course, progress=False)
     for path in out.rglob("*.ipynb"):
         assert json.loads(path.read_text())["nbformat"] == 4
+
+
+def test_the_course_readme_released_offers_students_only_what_their_makefile_has() -> None:
+    readme = (notebooks.root() / "README.md").read_text(encoding="utf-8")
+    assert "make test" in readme, "the course's own README gives the test command"
+    released = release.strip_markdown_notes(readme, "README.md")
+    assert "make lab" in released
+    for absent in ("make test", "make bench", "solutions/", "casekit grade"):
+        assert absent not in released, absent
