@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -197,7 +198,10 @@ def test_the_student_makefile_offers_only_what_works(tmp_path: Path) -> None:
     assert "$(VENV)/ready:" in text and "$(VENV)/bin:" in text, "what lab needs is kept"
     assert "tools" not in text and "tests" not in text and "Browser" not in text
     assert "make test" not in text and 'make lab   the course"' in text
-    done = subprocess.run(["make", "lab"], cwd=tmp_path, capture_output=True, text=True)
+    # a make of its own, not a sub-make of the one running the tests (which would print
+    # "Entering directory" lines and pass its flags on)
+    alone = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS")}
+    done = subprocess.run(["make", "lab"], cwd=tmp_path, capture_output=True, text=True, env=alone)
     assert done.returncode == 0 and done.stdout.strip().endswith("lab"), done.stderr
     assert (tmp_path / ".venv" / "ready").exists()
 
