@@ -587,8 +587,9 @@ _add(
             "Every contact logged since the CRM went live on 1 January 2023, by phase of the "
             "sale (source 002). The hotline and chat are open 08:00-20:00 every day with a fixed "
             "staffing plan; `wait_seconds` of phone calls and chats follow from how many "
-            "contacts arrive in each hour (an Erlang C queue). Some callers are not (yet) "
-            "customers."
+            "contacts arrive in each hour (an Erlang C queue). Callers and chat users wait "
+            "only so long: one whose wait outlasts their patience hangs up unanswered "
+            "(`abandoned`). Some callers are not (yet) customers."
         ),
         key=("contact_id",),
         columns=(
@@ -621,26 +622,39 @@ _add(
                 "wait_seconds",
                 "int",
                 "seconds",
-                "Phone and chat: time in the queue before an agent answered. E-mail: time to "
-                "the first reply. Store: time waited at the service desk.",
+                "Phone and chat: time in the queue before an agent answered, or before the "
+                "customer hung up if abandoned. E-mail: time to the first reply. Store: time "
+                "waited at the service desk.",
                 minimum=0,
+            ),
+            Column(
+                "abandoned",
+                "bool",
+                "",
+                "The caller or chat user hung up before anyone answered (phone and chat only; "
+                "always false for e-mail and store).",
             ),
             Column(
                 "handle_seconds",
                 "int",
                 "seconds",
-                "Time the agent spent on the contact.",
-                minimum=1,
+                "Time the agent spent on the contact; 0 for abandoned contacts.",
+                minimum=0,
             ),
             Column(
-                "resolved_first_contact", "bool", "", "Solved in this contact, without a follow-up."
+                "resolved_first_contact",
+                "bool",
+                "",
+                "Solved in this contact, without a follow-up; false for abandoned contacts.",
             ),
             Column(
                 "agent_id",
                 "category",
                 "",
-                "Agent: 'CC' contact-centre agents, 'SD' service-desk staff.",
+                "Agent: 'CC' contact-centre agents, 'SD' service-desk staff; missing for "
+                "abandoned contacts.",
                 values=_CL.PHONE_AGENTS + _CL.STORE_AGENTS,
+                nullable=True,
             ),
         ),
         references=(("customer_id", "cedar_customers", "customer_id"),),

@@ -371,7 +371,7 @@ def time_to_answer(
     contacts: pd.DataFrame,
     *,
     wait: str,
-    answered: str | None = None,
+    abandoned: str | None = None,
     statistic: str | float = "mean",
     by: str | Sequence[str] | None = None,
 ) -> float | pd.Series:
@@ -379,7 +379,8 @@ def time_to_answer(
 
     With ``statistic="mean"`` this is the *average speed of answer* (ASA): the mean wait
     of the contacts that were answered. Abandoned contacts are left out when an
-    ``answered`` column says which ones were answered.
+    ``abandoned`` column says which ones the customer gave up on (their wait is the time
+    until they hung up, not a time to answer).
 
     Parameters
     ----------
@@ -387,8 +388,9 @@ def time_to_answer(
         One row per contact.
     wait : str
         Column with the wait before answer, in seconds (>= 0).
-    answered : str, optional
-        Yes/no column: was the contact answered? Rows with ``False`` are left out.
+    abandoned : str, optional
+        Yes/no column: did the customer hang up before being answered? Rows with ``True``
+        are left out.
     statistic : {"mean", "median"} or float
         How to summarise the waits; a float in [0, 1] is a quantile (0.9 = 90th percentile).
     by : str or list of str, optional
@@ -399,11 +401,15 @@ def time_to_answer(
     float or pandas.Series
         Seconds; a Series indexed by the groups when ``by`` is given.
     """
-    frame = _frame("contacts", contacts, [wait, answered], by)
+    frame = _frame("contacts", contacts, [wait, abandoned], by)
     how = _statistic(statistic)
-    if answered is not None:
-        frame = frame[flag_column("contacts", frame, answered)]
-        check_nonempty("contacts (answered rows)", frame)
+    if abandoned is not None:
+        frame = frame[~flag_column("contacts", frame, abandoned)]
+        if len(frame) == 0:
+            raise ValueError(
+                f"contacts has no answered contact: every row is marked {abandoned!r}, so "
+                "there is no time to answer to summarise"
+            )
     values = numeric_column("contacts", frame, wait, minimum=0)
     return summarise(values, frame, by, how, "time_to_answer")
 

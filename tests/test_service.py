@@ -335,13 +335,16 @@ def contacts() -> pd.DataFrame:
 
 
 def test_contact_measures_hand_counted(contacts: pd.DataFrame) -> None:
-    answered = ~contacts["abandoned"]
-    contacts = contacts.assign(answered=answered)
     # ASA of the answered: (5 + 15 + 25 + 40) / 4 = 21.25 s
-    assert service.time_to_answer(contacts, wait="wait", answered="answered") == 21.25
+    assert service.time_to_answer(contacts, wait="wait", abandoned="abandoned") == 21.25
     assert (
-        service.time_to_answer(contacts, wait="wait", answered="answered", statistic="median") == 20
+        service.time_to_answer(contacts, wait="wait", abandoned="abandoned", statistic="median")
+        == 20
     )
+    # Without the flag every wait counts, the hang-ups' too: 175 / 6 s.
+    assert service.time_to_answer(contacts, wait="wait") == pytest.approx(175 / 6)
+    by_hour_asa = service.time_to_answer(contacts, wait="wait", abandoned="abandoned", by="hour")
+    assert by_hour_asa.to_dict() == {9: 15.0, 10: 40.0}
     # Answered within 20 s: 2 of 6 offered.
     assert service.share_answered_within(
         contacts, wait="wait", seconds=20, abandoned="abandoned"
@@ -354,6 +357,12 @@ def test_contact_measures_hand_counted(contacts: pd.DataFrame) -> None:
     assert service.first_contact_resolution(contacts, resolved="fcr") == pytest.approx(0.5)
     by_hour = service.abandonment_rate(contacts, abandoned="abandoned", by="hour")
     assert by_hour.to_dict() == {9: 0.0, 10: pytest.approx(2 / 3)}
+
+
+def test_time_to_answer_needs_an_answered_contact(contacts: pd.DataFrame) -> None:
+    every_one_hung_up = contacts.assign(abandoned=True)
+    with pytest.raises(ValueError, match="no answered contact: every row is marked 'abandoned'"):
+        service.time_to_answer(every_one_hung_up, wait="wait", abandoned="abandoned")
 
 
 @pytest.fixture

@@ -20,7 +20,10 @@ Planted effects (their sizes are the module constants below; see ``datasets/READ
   less reliable: more delivery contacts, and lower reliability perceptions in survey
   wave 2 (:data:`RELIABILITY_DROP`);
 * **queueing** - waits in the phone queue follow the Erlang C model with a staffing plan
-  that does not follow Monday-morning and evening peaks.
+  that does not follow Monday-morning and evening peaks;
+* **abandonment** - each caller and chat user will wait only so long (exponential
+  patience with the means in :data:`MEAN_PATIENCE`); one whose wait would be longer
+  hangs up unanswered, so the peaks show up as abandoned contacts.
 """
 
 from __future__ import annotations
@@ -219,6 +222,8 @@ _CONTACT_WEEKDAY = np.array([1.45, 1.1, 1.0, 1.0, 0.95, 0.8, 0.7])
 PHONE_STAFF_WEEKDAY = np.array([0] * 8 + [2, 3, 3, 3, 2, 2, 3, 3, 3, 3, 2, 2] + [0] * 4)
 PHONE_STAFF_WEEKEND = np.array([0] * 8 + [2] * 12 + [0] * 4)
 _CHAT_STAFF = np.array([0] * 8 + [1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 2, 1] + [0] * 4)
+#: Mean patience (seconds) of callers and chat users in the queue, by channel.
+MEAN_PATIENCE = {"phone": 180.0, "chat": 300.0}
 
 
 def _day_weights() -> np.ndarray:
@@ -839,6 +844,31 @@ def _contacts(
     return frame
 
 
+def _abandon(rng: np.random.Generator, contacts: pd.DataFrame) -> pd.DataFrame:
+    """Mark queued calls and chats whose wait outlasts the customer's patience.
+
+    ``wait_seconds`` holds the wait each contact would have had (the Erlang C queue of
+    :func:`_queue_waits`, which does not thin out as customers hang up). A customer whose
+    patience is shorter hangs up when it runs out: the wait becomes the patience (at least
+    one second), nobody handles the contact and it is not resolved. The draws come after
+    every other table's, so abandonment changes no other table.
+    """
+    out = contacts.copy()
+    abandoned = np.zeros(len(out), dtype=bool)
+    for channel, mean in MEAN_PATIENCE.items():
+        rows = np.flatnonzero(out["channel"].to_numpy() == channel)
+        patience = np.maximum(np.ceil(rng.exponential(mean, len(rows))), 1.0)
+        wait = out["wait_seconds"].to_numpy()[rows]
+        gone = wait > patience
+        abandoned[rows[gone]] = True
+        out.loc[rows[gone], "wait_seconds"] = patience[gone].astype(int)
+    out.loc[abandoned, "handle_seconds"] = 0
+    out.loc[abandoned, "resolved_first_contact"] = False
+    out["agent_id"] = out["agent_id"].where(~abandoned, None)
+    out.insert(out.columns.get_loc("wait_seconds") + 1, "abandoned", abandoned)
+    return out
+
+
 #: Mean expectation, Cedar Lane perception and competitor perception by dimension (1-7).
 _EXPECTATION = np.array([5.5, 6.4, 6.0, 6.1, 5.6])
 _PERCEPTION = np.array([5.6, 5.7, 5.0, 5.6, 4.9])
@@ -993,6 +1023,7 @@ def build(rng: np.random.Generator) -> dict[str, pd.DataFrame]:
     complaints = _complaints(c, s, tx)
     contacts = _contacts(rng, c, s, tx)
     respondents, answers = _surveys(rng, c, s, complaints)
+    contacts = _abandon(rng, contacts)
     return {
         "cedar_customers": _customer_table(c, s),
         "cedar_transactions": tx.sort_values("transaction_id").reset_index(drop=True),
