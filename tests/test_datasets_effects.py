@@ -99,15 +99,43 @@ def test_late_delivery_contacts_rise_after_the_courier_change() -> None:
 
 def test_phone_waits_peak_predictably_and_follow_the_load() -> None:
     peaks = effects.contact_peaks(frames())
-    weekday, hour = peaks["by_weekday"], peaks["by_hour"]
+    weekday, hour = peaks["abandoned_by_weekday"], peaks["abandoned_by_hour"]
     assert weekday["Monday"] > 2 * weekday.drop("Monday").mean()
     assert min(hour[18], hour[12]) > 2 * hour[[14, 15, 16]].mean()
-    # Erlang C: the busier the hour, the likelier a caller waits.
+    waits = peaks["wait_by_weekday"]
+    assert waits["Monday"] > 2 * waits.drop("Monday").mean(), "answered Monday calls wait longer"
+    # Erlang C: the busier the hour, the likelier a caller waits (or gives up waiting).
     sc = frames()["cedar_service_contacts"]
     phone = sc[sc["channel"] == "phone"]
     calls = phone.groupby(phone["timestamp"].dt.floor("h"))["contact_id"].transform("size")
     waited = (phone["wait_seconds"] > 0).groupby(pd.cut(calls, [0, 3, 6, 9, 100])).mean()
     assert waited.is_monotonic_increasing and waited.iloc[-1] > 2 * waited.iloc[0]
+    gave_up = phone["abandoned"].groupby(pd.cut(calls, [0, 3, 6, 9, 100])).mean()
+    assert gave_up.is_monotonic_increasing and gave_up.iloc[-1] > 3 * gave_up.iloc[0]
+
+
+@pytest.mark.parametrize("channel", ["phone", "chat"])
+def test_the_planted_patience_comes_back_from_the_log(channel: str) -> None:
+    # Exponential patience, censored by the answer: the maximum-likelihood mean is every
+    # queued customer's time in the queue over the number who hung up. Its standard error
+    # is about mean / sqrt(hang-ups), 2-2.5 % here, so 10 % is four standard errors.
+    sc = frames()["cedar_service_contacts"]
+    queue = sc[sc["channel"] == channel]
+    estimate = queue["wait_seconds"].sum() / queue["abandoned"].sum()
+    assert estimate == pytest.approx(cedar_lane.MEAN_PATIENCE[channel], rel=0.10)
+    assert queue["abandoned"].sum() > 1_000
+
+
+def test_abandoned_contacts_were_not_handled() -> None:
+    sc = frames()["cedar_service_contacts"]
+    gone = sc[sc["abandoned"]]
+    assert set(gone["channel"].astype(str)) == {"phone", "chat"}
+    assert (gone["handle_seconds"] == 0).all() and (gone["wait_seconds"] >= 1).all()
+    assert gone["agent_id"].isna().all() and not gone["resolved_first_contact"].any()
+    kept = sc[~sc["abandoned"]]
+    assert kept["agent_id"].notna().all() and (kept["handle_seconds"] >= 1).all()
+    # A few percent of calls abandoned over the whole log, as in most contact centres.
+    assert 0.03 < gone["channel"].eq("phone").sum() / sc["channel"].eq("phone").sum() < 0.12
 
 
 def test_one_agent_resolves_fewer_contacts_first_time() -> None:

@@ -211,7 +211,9 @@ def test_service_contacts_are_consistent() -> None:
     assert queued["timestamp"].dt.hour.between(8, 19).all(), "hotline open 08:00-20:00"
     desk = sc["channel"] == "store"
     assert (sc.loc[desk, "agent_id"].astype(str).str.startswith("SD")).all()
-    assert (sc.loc[~desk, "agent_id"].astype(str).str.startswith("CC")).all()
+    answered = ~desk & ~sc["abandoned"]
+    assert (sc.loc[answered, "agent_id"].astype(str).str.startswith("CC")).all()
+    assert sc.loc[sc["abandoned"], "agent_id"].isna().all(), "nobody answered a hang-up"
     cu = load("cedar_customers").set_index("customer_id")
     known = sc.dropna(subset=["customer_id"])
     acquired = cu["acquisition_date"].reindex(known["customer_id"]).to_numpy()

@@ -214,20 +214,33 @@ def survey_shift(frames: Frames) -> pd.DataFrame:
 
 
 def contact_peaks(frames: Frames) -> dict[str, object]:
-    """Mean phone wait (s) by weekday and by hour, and the busiest and calmest cells."""
+    """Phone calls by weekday and hour: abandonment, waits of the answered, worst cell.
+
+    Waits are those of answered calls (the average speed of answer); an abandoned call's
+    wait is the caller's patience, not a time to answer. The patience estimate is the
+    exponential maximum-likelihood one for censored times: every caller's time in the
+    queue (answered callers' patience is only known to be longer) over the number who
+    hung up.
+    """
     sc = frames["cedar_service_contacts"]
     phone = sc[sc["channel"] == "phone"]
+    gone = phone["abandoned"]
+    answered = phone[~gone]
     day = phone["timestamp"].dt.day_name()
     hour = phone["timestamp"].dt.hour
-    cells = phone.groupby([day, hour])["wait_seconds"].mean()
+    cells = gone.groupby([day, hour]).mean()
     return {
-        "by_weekday": phone.groupby(day)["wait_seconds"].mean(),
-        "by_hour": phone.groupby(hour)["wait_seconds"].mean(),
-        "mean_wait": float(phone["wait_seconds"].mean()),
+        "abandoned": float(gone.mean()),
+        "abandoned_by_weekday": gone.groupby(day).mean(),
+        "abandoned_by_hour": gone.groupby(hour).mean(),
         "worst_cell": cells.idxmax(),
-        "worst_wait": float(cells.max()),
+        "worst_abandoned": float(cells.max()),
+        "wait_by_weekday": answered.groupby(day[~gone])["wait_seconds"].mean(),
+        "mean_wait": float(answered["wait_seconds"].mean()),
+        "longest_answered_wait": float(answered["wait_seconds"].max()),
+        "patience": float(phone["wait_seconds"].sum() / gone.sum()),
         "calls_per_open_hour": float(len(phone) / (phone["timestamp"].dt.floor("h").nunique())),
-        "mean_handle": float(phone["handle_seconds"].mean()),
+        "mean_handle": float(answered["handle_seconds"].mean()),
     }
 
 
@@ -296,8 +309,9 @@ def notes(frames: Frames, *, seed: int) -> dict[str, str]:
         f"{p}: alpha = {a}, beta = {b_} (mean monthly churn {a / (a + b_):.3f})"
         for p, (a, b_) in hs.PLAN_CHURN.items()
     )
-    weekdays = peaks["by_weekday"]
-    hours = peaks["by_hour"]
+    gone_days = peaks["abandoned_by_weekday"]
+    gone_hours = peaks["abandoned_by_hour"]
+    waits = peaks["wait_by_weekday"]
     day_name, hour = peaks["worst_cell"]
     speed = comp["repurchase_by_speed"]
     sat = comp["repurchase_by_satisfaction"]
@@ -384,15 +398,22 @@ True effect: calls arrive more on Mondays ({cl._CONTACT_WEEKDAY[0]} x an average
 10:00-12:00 and 18:00-19:00, and in December; the staffing plan is flat (2-3 phone agents,
 fewer at lunch and in the evening). Each call's wait is drawn from the Erlang C (M/M/c)
 queue of its hour, given that hour's arrivals, the mean handle time and the agents on
-duty, so the lessons' staffing calculations match the data. Agent {cl.WEAK_AGENT} resolves
-fewer contacts at the first attempt.
+duty, so the lessons' staffing calculations match the data. Callers will wait only so
+long: their patience is exponential with a mean of {cl.MEAN_PATIENCE["phone"]:.0f} s
+({cl.MEAN_PATIENCE["chat"]:.0f} s in the chat), and a caller whose wait would be longer
+hangs up (the queue is not thinned by those who leave, so the hang-ups are a little
+pessimistic). Agent {cl.WEAK_AGENT} resolves fewer contacts at the first attempt.
 
 In the data: {peaks["calls_per_open_hour"]:.1f} calls in an average open hour, mean handle
-time {peaks["mean_handle"]:.0f} s, mean wait {peaks["mean_wait"]:.0f} s; Mondays
-{weekdays["Monday"]:.0f} s against {weekdays.drop("Monday").mean():.0f} s on other days;
-{hours.idxmax()}:00-{hours.idxmax() + 1}:00 is the worst hour ({hours.max():.0f} s) and
-{day_name} {hour}:00 the worst cell ({peaks["worst_wait"]:.0f} s). First-contact resolution
-of {cl.WEAK_AGENT}: {_pct(fcr_by_agent[cl.WEAK_AGENT])}, other agents
+time {peaks["mean_handle"]:.0f} s; {_pct(peaks["abandoned"], 1)} of calls abandoned, on
+Mondays {_pct(gone_days["Monday"], 1)} against {_pct(gone_days.drop("Monday").mean(), 1)} on
+other days; {gone_hours.idxmax()}:00-{gone_hours.idxmax() + 1}:00 is the worst hour
+({_pct(gone_hours.max())}) and {day_name} {hour}:00 the worst cell
+({_pct(peaks["worst_abandoned"])}). Answered calls wait {peaks["mean_wait"]:.0f} s on average
+(Mondays {waits["Monday"]:.0f} s, other days {waits.drop("Monday").mean():.0f} s), the
+longest {peaks["longest_answered_wait"] / 60:.0f} minutes. The log gives back the patience:
+all time spent queueing over the calls abandoned is {peaks["patience"]:.0f} s. First-contact
+resolution of {cl.WEAK_AGENT}: {_pct(fcr_by_agent[cl.WEAK_AGENT])}, other agents
 {_pct(fcr_by_agent.drop(cl.WEAK_AGENT).min())}-{_pct(fcr_by_agent.drop(cl.WEAK_AGENT).max())}.""",
         "Harbor Spa: plan-specific retention and the warning before cancelling": f"""
 True effect (`casekit.world.harbor_spa`): tenures follow a shifted-beta-geometric model
