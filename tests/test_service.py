@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from scipy import integrate, stats
+from scipy import integrate, optimize, stats
 
 from casekit import datasets, phases, service
 from casekit.world import kestrel
@@ -363,6 +363,44 @@ def test_time_to_answer_needs_an_answered_contact(contacts: pd.DataFrame) -> Non
     every_one_hung_up = contacts.assign(abandoned=True)
     with pytest.raises(ValueError, match="no answered contact: every row is marked 'abandoned'"):
         service.time_to_answer(every_one_hung_up, wait="wait", abandoned="abandoned")
+
+
+def test_mean_patience_hand_worked(contacts: pd.DataFrame) -> None:
+    # Every wait counts as time at risk of hanging up: 5 + 15 + 25 + 40 + 30 + 60 = 175 s,
+    # over 2 hang-ups.
+    assert service.mean_patience(contacts, wait="wait", abandoned="abandoned") == 87.5
+    # Averaging the hang-ups' waits alone would say 45 s: the patient callers got through.
+    assert contacts.loc[contacts["abandoned"], "wait"].mean() == 45
+
+
+def test_mean_patience_is_the_censored_maximum_likelihood_and_recovers_the_truth() -> None:
+    rng = np.random.default_rng(7)
+    n, true_mean = 20_000, 150.0
+    would_wait = rng.exponential(60.0, n) * (rng.random(n) < 0.4)  # 60 % answered at once
+    patience = rng.exponential(true_mean, n)
+    log = pd.DataFrame(
+        {"wait": np.minimum(would_wait, patience), "abandoned": patience < would_wait}
+    )
+    estimate = service.mean_patience(log, wait="wait", abandoned="abandoned")
+
+    # Second method: maximise the censored exponential log-likelihood numerically.
+    def negative_log_likelihood(theta: float) -> float:
+        gone = log["abandoned"].to_numpy()
+        w = log["wait"].to_numpy()
+        return -(-gone.sum() * np.log(theta) - w.sum() / theta)
+
+    best = optimize.minimize_scalar(negative_log_likelihood, bounds=(1, 2_000), method="bounded")
+    assert estimate == pytest.approx(best.x, rel=1e-4)
+    # Standard error about true_mean / sqrt(hang-ups) (about 2.4 s here): within 4 of them.
+    hang_ups = int(log["abandoned"].sum())
+    assert abs(estimate - true_mean) < 4 * true_mean / np.sqrt(hang_ups)
+
+
+def test_mean_patience_needs_a_hang_up(contacts: pd.DataFrame) -> None:
+    with pytest.raises(ValueError, match="no row marked 'abandoned'"):
+        service.mean_patience(contacts.assign(abandoned=False), wait="wait", abandoned="abandoned")
+    with pytest.raises(ValueError, match="wait"):
+        service.mean_patience(contacts.assign(wait=-1), wait="wait", abandoned="abandoned")
 
 
 @pytest.fixture

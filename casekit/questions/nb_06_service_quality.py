@@ -54,12 +54,25 @@ def _fix_effect(params: Mapping[str, Any]) -> float:
     return float(test.loc[0, "difference"])
 
 
-def _arrivals(params: Mapping[str, Any]) -> tuple[pd.DataFrame, float]:
+def _calls(params: Mapping[str, Any]) -> pd.DataFrame:
     contacts = datasets.load("cedar_service_contacts")
-    calls = contacts[
+    return contacts[
         (contacts["channel"] == "phone") & (contacts["timestamp"].dt.year == params["year"])
     ]
-    return service.hourly_arrivals(calls, timestamp="timestamp"), calls["handle_seconds"].mean()
+
+
+def _arrivals(params: Mapping[str, Any]) -> tuple[pd.DataFrame, float]:
+    """Mean calls offered per weekday and hour, and the mean handle time of answered calls."""
+    calls = _calls(params)
+    handle_time = calls.loc[~calls["abandoned"], "handle_seconds"].mean()
+    return service.hourly_arrivals(calls, timestamp="timestamp"), float(handle_time)
+
+
+def _abandoned_by_weekday(params: Mapping[str, Any]) -> pd.Series:
+    calls = _calls(params)
+    return service.abandonment_rate(
+        calls.assign(weekday=calls["timestamp"].dt.day_name()), abandoned="abandoned", by="weekday"
+    )
 
 
 def _peak_agents(params: Mapping[str, Any]) -> int:
@@ -163,7 +176,8 @@ QUESTIONS = [
         "q9",
         expected=_peak_agents,
         hint="hourly_arrivals of the year's phone calls; the largest value is the busiest hour; "
-        "agents_needed with the year's mean handle time.",
+        "agents_needed with the mean handle time of the answered calls (a call that was "
+        "abandoned has a handle time of 0).",
     ),
     Question(
         "q10",
@@ -174,6 +188,14 @@ QUESTIONS = [
     ),
     Question(
         "q11",
+        kind="series",
+        expected=_abandoned_by_weekday,
+        rtol=1e-6,
+        hint="Add a weekday column (timestamp.dt.day_name()) to the year's phone calls, then "
+        "service.abandonment_rate with abandoned='abandoned' and by='weekday'.",
+    ),
+    Question(
+        "q12",
         kind="free",
         min_words=60,
         topics={
