@@ -148,6 +148,24 @@ def test_consistency_leaves_out_small_groups_and_refuses_one_group(log) -> None:
         cx.consistency(log, value="reopened", by="channel", min_cases=3)
 
 
+def test_consistency_refuses_rows_without_a_group() -> None:
+    # A contact log's abandoned calls have no agent: comparing agents must leave them out
+    # explicitly rather than let them vanish from the groups (or form a group "nan").
+    contacts = pd.DataFrame(
+        {
+            "agent_id": pd.Categorical(["CC01", "CC02", None] * 4),
+            "abandoned": [False, False, True] * 4,
+            "resolved_first_contact": [True, False, False] * 4,
+        }
+    )
+    with pytest.raises(ValueError, match=r"frame\['agent_id'\] has 4 missing value"):
+        cx.consistency(contacts, value="resolved_first_contact", by="agent_id", min_cases=1)
+    answered = contacts[~contacts["abandoned"]]
+    table = cx.consistency(answered, value="resolved_first_contact", by="agent_id", min_cases=1)
+    assert table.set_index("agent_id")["cases"].to_dict() == {"CC02": 4, "CC01": 4}
+    assert table.attrs["test"]["spread"] == 1.0
+
+
 def test_repurchase_table_by_hand_with_the_wilson_interval(log) -> None:
     table = cx.repurchase_table(log, by="channel").set_index("channel")
     assert table.loc["phone", ["complaints", "unknown", "repurchased"]].tolist() == [3, 0, 2]

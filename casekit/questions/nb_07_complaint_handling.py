@@ -203,7 +203,8 @@ QUESTIONS = [
         kind="text",
         expected=_weakest_agent,
         hint="Keep the year's contacts about product or delivery problems taken by 'CC' "
-        "agents, then the share resolved at the first contact per agent.",
+        "agents (abandoned contacts have no agent), then the share resolved at the first "
+        "contact per agent.",
     ),
     Question(
         "q6",
