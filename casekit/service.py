@@ -144,7 +144,7 @@ _MEASURES: tuple[tuple[str, str, str, str, str, str, str, str, str], ...] = (
         "how long a customer waits before a person answers a query",
         "mean wait of answered contacts (average speed of answer, ASA)",
         "seconds",
-        "contact log: wait before answer",
+        "contact log: wait before answer, abandoned flag",
         "ASA under 30 s",
         "lower",
         "time_to_answer",
