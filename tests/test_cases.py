@@ -19,8 +19,8 @@ import nbformat
 import pandas as pd
 import pytest
 
-from casekit import cases, checks, datasets, notebooks, release, world
-from casekit.cases import variants
+from casekit import cases, checks, datasets, notebooks, release, service, world
+from casekit.cases import cedar_lane, variants
 from tests.test_notebooks import errors, verdicts
 
 ROOT = notebooks.root()
@@ -77,6 +77,76 @@ def test_load_returns_fresh_copies() -> None:
 def test_load_rejects_what_has_no_variant(name: str, seed: object, error: type) -> None:
     with pytest.raises(error, match=r"name|seed"):
         cases.load(name, seed=seed)
+
+
+# --- Cedar Lane: the phones, with the calls abandoned ------------------------------------------
+
+
+def _cedar_quarter_phone_calls(contacts: pd.DataFrame) -> pd.DataFrame:
+    return contacts[
+        (contacts["channel"] == "phone")
+        & (contacts["timestamp"] >= cedar_lane.QUARTER_START)
+        & (contacts["timestamp"].dt.year == cedar_lane.YEAR)
+    ]
+
+
+def test_cedar_story_quotes_monday_abandonment_and_the_wait_of_the_calls_answered() -> None:
+    calls = _cedar_quarter_phone_calls(datasets.load("cedar_service_contacts"))
+    monday = calls["timestamp"].dt.day_of_week == 0
+    # Second route: counts of calls by Monday or not and by outcome, and sums of waits.
+    counts = pd.crosstab(monday, calls["abandoned"])
+    answered = calls[~calls["abandoned"]]
+    waits = answered.groupby(monday[~calls["abandoned"]])["wait_seconds"].agg(["sum", "count"])
+    facts = cedar_lane.facts(datasets.DEFAULT_SEED)
+    for key, is_monday in (("monday", True), ("other", False)):
+        row = counts.loc[is_monday]
+        assert facts[f"{key}_abandoned"] == pytest.approx(row[True] / row.sum())
+        assert facts[f"{key}_wait"] == pytest.approx(
+            waits.loc[is_monday, "sum"] / waits.loc[is_monday, "count"]
+        )
+    # The planted Monday peak against a flat rota: far more Monday callers give up.
+    assert facts["monday_abandoned"] > 2 * facts["other_abandoned"]
+    story = cases.story("cedar_lane", datasets.DEFAULT_SEED)
+    assert f"{facts['monday_abandoned']:.0%} of Monday callers hung up" in story
+
+
+def test_cedar_staffing_takes_the_handle_time_the_answered_calls_really_take(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Second route: the same world with nobody hanging up. Abandonment is drawn last, so
+    # the calls are the same, each with the handle time it would have taken.
+    monkeypatch.setattr(
+        world.cedar_lane, "_abandon", lambda rng, contacts: contacts.assign(abandoned=False)
+    )
+    patient = _cedar_quarter_phone_calls(
+        world.build(datasets.DEFAULT_SEED)["cedar_service_contacts"]
+    )
+    logged = _cedar_quarter_phone_calls(datasets.load("cedar_service_contacts"))
+    assert list(patient["contact_id"]) == list(logged["contact_id"])
+    true_handle = patient["handle_seconds"].mean()
+    # An abandoned call's handle time of 0 would make the calls look about 30 s shorter.
+    assert logged["handle_seconds"].mean() < true_handle - 20
+    params = variants.parameters("cedar_lane")
+    arrivals = service.hourly_arrivals(patient, timestamp="timestamp").reindex(
+        index=cedar_lane.PHONE_ROTA.index, columns=cedar_lane.PHONE_ROTA.columns, fill_value=0.0
+    )
+    plan = service.staffing_plan(
+        arrivals.to_numpy().ravel(),
+        true_handle,
+        target=params["target"],
+        answer_time=params["answer_time"],
+        shrinkage=params["shrinkage"],
+        cost_per_agent_hour=params["cost_per_agent_hour"],
+    )
+    level = service.service_level(
+        cedar_lane.PHONE_ROTA.to_numpy(),
+        service.offered_load(arrivals.to_numpy(), true_handle),
+        true_handle,
+        params["answer_time"],
+    )
+    expected = variants.answers("cedar_lane", params)
+    assert expected["q9"] == plan["agents"].sum()
+    assert expected["q8"] == pytest.approx((level < params["target"]).mean())
 
 
 # --- seeds and rosters ----------------------------------------------------------------------

@@ -6,7 +6,8 @@ faster, staff the phones to a standard, look after the customers most at risk.
 
 The case uses the course's Cedar Lane tables (:func:`casekit.cases.load`, any seed) and
 the phone rota of the contact centre (:data:`PHONE_ROTA`), the staffing plan the
-generator used for the waiting times. The analysis is done in the worksheet with the
+generator used for the waiting times (callers who wait longer than they are willing to
+hang up: the log marks them ``abandoned``). The analysis is done in the worksheet with the
 lesson functions (:mod:`casekit.complaints`, :mod:`casekit.service` and
 :mod:`casekit.segments`).
 """
@@ -17,7 +18,7 @@ import functools
 
 import pandas as pd
 
-from casekit import cases, complaints
+from casekit import cases, complaints, service
 from casekit.world import cedar_lane as world
 
 __all__ = [
@@ -62,6 +63,8 @@ def _facts(seed: int) -> dict[str, object]:
     this_year = log[log["received"].dt.year == YEAR]
     phone = calls[(calls["channel"] == "phone") & (calls["timestamp"] >= QUARTER_START)]
     monday = phone["timestamp"].dt.day_of_week == 0
+    answer = functools.partial(service.time_to_answer, wait="wait_seconds", abandoned="abandoned")
+    gave_up = functools.partial(service.abandonment_rate, abandoned="abandoned")
     return {
         "complaints_before": int(by_year.loc[YEAR - 1, "complaints"]),
         "complaints": int(by_year.loc[YEAR, "complaints"]),
@@ -71,8 +74,10 @@ def _facts(seed: int) -> dict[str, object]:
         "late": int(late_by_year.get(YEAR, 0)),
         "slow_share": float((this_year["first_response_hours"] > 24).mean()),
         "social": int((this_year["channel"] == "social media").sum()),
-        "monday_wait": float(phone.loc[monday, "wait_seconds"].mean()),
-        "other_wait": float(phone.loc[~monday, "wait_seconds"].mean()),
+        "monday_abandoned": float(gave_up(phone[monday])),
+        "other_abandoned": float(gave_up(phone[~monday])),
+        "monday_wait": float(answer(phone[monday])),
+        "other_wait": float(answer(phone[~monday])),
     }
 
 
@@ -86,9 +91,11 @@ def facts(seed: int) -> dict[str, object]:
         ``complaints``), per 1,000 purchases (``rate_before``, ``rate``), the late or
         missing delivery complaints of each (``late_before``, ``late``), the share of
         :data:`YEAR`'s complaints first answered after more than a day
-        (``slow_share``), those that came by social media (``social``), and the mean
-        wait of phone calls in the last quarter on Mondays and other days, in seconds
-        (``monday_wait``, ``other_wait``).
+        (``slow_share``), those that came by social media (``social``), and for the phone
+        calls of the last quarter, on Mondays and on other days: the share abandoned
+        before anyone answered (``monday_abandoned``, ``other_abandoned``) and the mean
+        wait of the calls answered, in seconds (the average speed of answer;
+        ``monday_wait``, ``other_wait``).
     """
     return dict(_facts(cases._check_seed(seed)))
 
@@ -114,9 +121,10 @@ complaints in {YEAR}** against {f["complaints_before"]:,} in {YEAR - 1}: {f["rat
 1,000 purchases, up from {f["rate_before"]:.1f}. Complaints about late or missing
 deliveries went from {f["late_before"]} to **{f["late"]}**. {f["social"]} complaints came in
 through social media, where everyone can read them, and {f["slow_share"]:.0%} of the year's
-complainants waited more than a day for a first answer. On the phone, callers in the last
-quarter waited {f["monday_wait"]:.0f} seconds on average on Mondays against
-{f["other_wait"]:.0f} seconds on other days; the rota puts {rota} agent-hours a week on the
+complainants waited more than a day for a first answer. On the phone, in the last quarter,
+{f["monday_abandoned"]:.0%} of Monday callers hung up before anyone answered, against
+{f["other_abandoned"]:.0%} on other days, and those who got through waited {f["monday_wait"]:.0f}
+seconds on average against {f["other_wait"]:.0f}; the rota puts {rota} agent-hours a week on the
 phones, the same every week.
 
 Ernesto Reyes, the chief operating officer, moved the online shop to a cheaper courier on

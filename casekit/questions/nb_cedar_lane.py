@@ -114,8 +114,11 @@ def _quarter(seed: int) -> tuple[pd.DataFrame, float]:
         & (contacts["timestamp"] >= case.QUARTER_START)
         & (contacts["timestamp"].dt.year == case.YEAR)
     ]
+    # Arrivals count every call offered; the handle time is that of the calls answered
+    # (an abandoned call has a handle time of 0: nobody handled it).
     arrivals = service.hourly_arrivals(calls, timestamp="timestamp")
-    return arrivals.reindex_like(case.PHONE_ROTA).fillna(0.0), float(calls["handle_seconds"].mean())
+    handle = calls.loc[~calls["abandoned"], "handle_seconds"].mean()
+    return arrivals.reindex_like(case.PHONE_ROTA).fillna(0.0), float(handle)
 
 
 def _hours_missed(p: Mapping[str, Any]) -> float:
@@ -228,8 +231,9 @@ QUESTIONS = [
         "q8",
         expected=_hours_missed,
         rtol=1e-6,
-        hint="service.hourly_arrivals of the last quarter's phone calls, service.offered_load, "
-        "then service.service_level with the rota's agents in every hour.",
+        hint="service.hourly_arrivals of all the last quarter's phone calls, the mean "
+        "handle_seconds of those answered (not abandoned), service.offered_load, then "
+        "service.service_level with the rota's agents in every hour.",
     ),
     Question(
         "q9",
